@@ -1,0 +1,50 @@
+# Prima: `make run` and `make test` do all set-up on a fresh machine (Python 3.11).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
+
+.PHONY: setup run console test lint typecheck nlu-eval clean
+
+## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
+setup: $(STAMP)
+	@$(BIN)/prima nlu-env >/dev/null
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || \
+	  { echo "Prima needs Python 3.11 (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## run: train the NLU model if missing or stale, start it, and run the bot
+run: setup
+	$(BIN)/prima train
+	$(BIN)/prima run
+
+console: setup
+	$(BIN)/prima train
+	$(BIN)/prima console
+
+## test: set-up, then lint, type checks, the template check and the whole test suite
+test: setup lint typecheck
+	$(BIN)/prima train
+	$(BIN)/prima lint-templates
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+## nlu-eval: cross-validation, held-out scores, baseline and latency -> reports/nlu/
+nlu-eval: setup
+	$(BIN)/prima nlu-eval
+
+clean:
+	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Channels customers talk to Prima through: the local console chat (Telegram comes next)."""

@@ -1,0 +1,1 @@
+"""Escalation of unresolved cases to supervisors on a business-calendar ladder."""

@@ -1,0 +1,1 @@
+"""The Rasa NLU project (config, data, held-out tests) and the app's client for its server."""

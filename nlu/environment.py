@@ -1,0 +1,107 @@
+"""The Rasa virtual environment: Rasa 3.6 pins old libraries, so it lives apart from the app."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from nlu.dataset import NLU_DIR
+
+logger = logging.getLogger(__name__)
+
+RASA_LOCK = NLU_DIR / "requirements-rasa.lock"
+RASA_PACKAGES = ("rasa==3.6.21", "rasa-sdk==3.6.2")
+
+
+class RasaEnvironmentError(RuntimeError):
+    """The Rasa environment is missing or could not be built."""
+
+
+def lock_digest(lock: Path = RASA_LOCK) -> str:
+    content = lock.read_bytes() + "\n".join(RASA_PACKAGES).encode()
+    return hashlib.sha256(content).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class RasaEnvironment:
+    """A virtual environment with `rasa` in it, keyed by the lock file's content."""
+
+    root: Path
+
+    @classmethod
+    def for_cache(cls, cache_dir: Path) -> RasaEnvironment:
+        override = os.environ.get("PRIMA_RASA_ENV")
+        if override:
+            return cls(Path(override))
+        return cls(cache_dir / f"rasa-env-{lock_digest()}")
+
+    @property
+    def python(self) -> Path:
+        return self.root / "bin" / "python"
+
+    @property
+    def rasa(self) -> Path:
+        return self.root / "bin" / "rasa"
+
+    @property
+    def ready(self) -> bool:
+        return (self.root / ".complete").is_file() and self.rasa.is_file()
+
+    def require(self) -> None:
+        if not self.ready:
+            raise RasaEnvironmentError(
+                f"the Rasa environment is not installed at {self.root}; run `make setup` "
+                "(or `prima nlu-env`)"
+            )
+
+    def subprocess_env(self) -> dict[str, str]:
+        """Environment for Rasa processes: no telemetry (no network here), quiet TensorFlow."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+        env.update(
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            PYTHONWARNINGS="ignore",
+            PATH=f"{self.root / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+        )
+        return env
+
+    def ensure(self, python: str = sys.executable) -> None:
+        """Build the environment if it is not complete. Concurrent callers wait on a file
+        lock; an interrupted build lacks the `.complete` marker and is rebuilt from scratch."""
+        if self.ready:
+            return
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.with_name(self.root.name + ".lock"), "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.ready:
+                return
+            shutil.rmtree(self.root, ignore_errors=True)
+            logger.info("building the Rasa environment at %s (a few minutes, once)", self.root)
+            pip = [str(self.python), "-m", "pip", "--disable-pip-version-check"]
+            steps = [
+                [python, "-m", "venv", str(self.root)],
+                [*pip, "install", "--quiet", "--upgrade", "pip"],
+                [*pip, "install", "--quiet", "--no-deps", "-r", str(RASA_LOCK)],
+                [
+                    *pip,
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--ignore-requires-python",
+                    *RASA_PACKAGES,
+                ],
+            ]
+            try:
+                for step in steps:
+                    subprocess.run(step, check=True)
+            except (subprocess.CalledProcessError, OSError) as exc:
+                raise RasaEnvironmentError(f"building the Rasa environment failed: {exc}") from exc
+            (self.root / ".complete").write_text(lock_digest() + "\n")

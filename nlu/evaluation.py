@@ -1,0 +1,198 @@
+"""`make nlu-eval`: k-fold cross-validation, held-out scores, a baseline and parse latency."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import subprocess
+import time
+from datetime import UTC, datetime
+from itertools import cycle, islice
+from pathlib import Path
+from typing import Any
+
+from nlu.baseline import TfidfBaseline
+from nlu.dataset import heldout_examples, normalised, training_examples
+from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, score
+from nlu.training import NLUProject, TrainingError
+from prima.bootstrap import Runtime
+from prima.core.complaint import Classification
+
+logger = logging.getLogger(__name__)
+
+TARGET_MACRO_F1 = 0.90
+TARGET_P95_MS = 30.0
+
+
+def run_evaluation(runtime: Runtime, folds: int, latency_requests: int, out: str) -> int:
+    """Evaluate, write `report.json` and `report.md` under `out`, print the headline figures.
+    Exits non-zero when a target is missed."""
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    train_set, heldout = training_examples(), heldout_examples()
+    leaked = {normalised(e.text) for e in train_set} & {normalised(e.text) for e in heldout}
+    if leaked:
+        raise TrainingError(f"held-out examples also appear in training data: {sorted(leaked)}")
+
+    print(f"cross-validating ({folds} folds, {len(train_set)} training examples)…", flush=True)
+    cross_validation = _cross_validate(runtime, folds, out_dir / "cross-validation")
+
+    print(f"scoring {len(heldout)} held-out examples on the trained model…", flush=True)
+    texts = [e.text for e in heldout]
+    truth = [e.intent for e in heldout]
+    results, latencies = asyncio.run(
+        _classify_all(runtime, texts, [e.text for e in train_set], latency_requests)
+    )
+    model = score(truth, [r.intent or "none" for r in results])
+    fallback_rate = sum(r.fallback for r in results) / len(results)
+
+    baseline = score(
+        truth,
+        TfidfBaseline()
+        .fit([e.text for e in train_set], [e.intent for e in train_set])
+        .predict(texts),
+    )
+    latency = {
+        "requests": len(latencies),
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
+        "max_ms": max(latencies),
+    }
+    targets = {
+        "heldout_complaint_macro_f1_at_least_0.90": model.complaint_macro_f1 >= TARGET_MACRO_F1,
+        "heldout_above_baseline": model.complaint_macro_f1 > baseline.complaint_macro_f1,
+        "parse_p95_at_most_30ms": latency["p95_ms"] <= TARGET_P95_MS,
+    }
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "training_examples": len(train_set),
+        "heldout_examples": len(heldout),
+        "cross_validation": cross_validation,
+        "heldout": model.to_dict() | {"fallback_rate": fallback_rate},
+        "baseline_heldout": baseline.to_dict(),
+        "latency": latency,
+        "targets": targets,
+    }
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    (out_dir / "report.md").write_text(_markdown(report, model, baseline))
+    print(_headline(report))
+    print(f"report: {out_dir / 'report.md'}")
+    return 0 if all(targets.values()) else 1
+
+
+async def _classify_all(
+    runtime: Runtime, texts: list[str], extra: list[str], latency_requests: int
+) -> tuple[list[Classification], list[float]]:
+    """Classify `texts`, then time `latency_requests` sequential parses (texts, then extra)."""
+    async with runtime.classifier() as client:
+        results = [await client.classify(text) for text in texts]
+        latencies = []
+        for text in islice(cycle(texts + extra), latency_requests):
+            started = time.perf_counter()
+            await client.classify(text)
+            latencies.append((time.perf_counter() - started) * 1000)
+    return results, latencies
+
+
+def _cross_validate(runtime: Runtime, folds: int, out_dir: Path) -> dict[str, Any]:
+    env, project = runtime.rasa_env, NLUProject()
+    env.require()
+    started = time.monotonic()
+    completed = subprocess.run(
+        [
+            str(env.rasa),
+            "test",
+            "nlu",
+            "--nlu",
+            str(project.data),
+            "--config",
+            str(project.config),
+            "--cross-validation",
+            "--folds",
+            str(folds),
+            "--out",
+            str(out_dir),
+            "--no-plot",
+        ],
+        env=env.subprocess_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        tail = (completed.stdout + completed.stderr).strip().splitlines()[-20:]
+        raise TrainingError("cross-validation failed:\n" + "\n".join(tail))
+    report = json.loads((out_dir / "intent_report.json").read_text())
+    return {
+        "folds": folds,
+        "seconds": round(time.monotonic() - started, 1),
+        "complaint_macro_f1": complaint_macro_f1_from_report(report),
+        "accuracy": float(report.get("accuracy", 0.0)),
+        "macro_f1_all_intents": float(report["macro avg"]["f1-score"]),
+    }
+
+
+def _headline(report: dict[str, Any]) -> str:
+    cv, held, base, lat = (
+        report["cross_validation"],
+        report["heldout"],
+        report["baseline_heldout"],
+        report["latency"],
+    )
+    lines = [
+        "",
+        f"cross-validation ({cv['folds']}-fold): complaint macro-F1 "
+        f"{cv['complaint_macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}",
+        f"held-out: complaint macro-F1 {held['complaint_macro_f1']:.3f}, "
+        f"accuracy {held['accuracy']:.3f}, fallback rate {held['fallback_rate']:.3f}",
+        f"baseline (TF-IDF + logistic regression) held-out: complaint macro-F1 "
+        f"{base['complaint_macro_f1']:.3f}, accuracy {base['accuracy']:.3f}",
+        f"/model/parse latency over {lat['requests']} requests: p50 {lat['p50_ms']:.1f} ms, "
+        f"p95 {lat['p95_ms']:.1f} ms",
+    ]
+    lines += [
+        f"target {name}: {'met' if ok else 'MISSED'}" for name, ok in report["targets"].items()
+    ]
+    return "\n".join(lines)
+
+
+def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
+    parts = [
+        "# NLU evaluation report",
+        "",
+        f"Generated {report['generated_at']} by `make nlu-eval` "
+        f"({report['training_examples']} training examples, "
+        f"{report['heldout_examples']} held-out examples).",
+        "```",
+        _headline(report).strip(),
+        "```",
+        "## Held-out set: Rasa model",
+        _table(model),
+        "### Confusion matrix (rows: true intent, columns: predicted)",
+        _confusion(model),
+        "## Held-out set: baseline (TF-IDF + logistic regression)",
+        _table(baseline),
+        "### Confusion matrix",
+        _confusion(baseline),
+        "",
+    ]
+    return "\n\n".join(parts)
+
+
+def _table(scores: Scores) -> str:
+    rows = ["| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    for label, s in scores.per_intent.items():
+        rows.append(
+            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+            f"| {int(s['support'])} |"
+        )
+    return "\n".join(rows)
+
+
+def _confusion(scores: Scores) -> str:
+    short = [label.removeprefix("complaint_")[:11] for label in scores.labels]
+    rows = ["| | " + " | ".join(short) + " |", "|---" * (len(short) + 1) + "|"]
+    for label, row in zip(short, scores.confusion, strict=True):
+        rows.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
+    return "\n".join(rows)

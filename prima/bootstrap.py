@@ -1,0 +1,78 @@
+"""The composition root: the one place where settings become running components."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from nlu.client import RasaClient
+from nlu.environment import RasaEnvironment
+from nlu.server import LocalRasaServer
+from nlu.training import NLUProject, TrainResult, train
+from prima.config import ServiceConfig
+from prima.core.hours import describe_opening_hours
+from prima.rendering import Renderer
+from prima.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    settings: Settings
+    config: ServiceConfig
+
+    @property
+    def rasa_env(self) -> RasaEnvironment:
+        return RasaEnvironment.for_cache(self.settings.cache_dir)
+
+    def ensure_model(self, *, force: bool = False) -> TrainResult:
+        """Train the NLU model unless one for the current data and config exists."""
+        env = self.rasa_env
+        env.require()
+        return train(env, NLUProject(), self.settings.models_path, force=force)
+
+    def renderer(self) -> Renderer:
+        service = self.config.service
+        return Renderer(service_name=service.name, organisation=service.organisation)
+
+    def reply_context(self, language: str) -> dict[str, Any]:
+        """Per-language values every template may use, with no customer known yet."""
+        hours = self.config.business_hours
+        return {
+            "name": None,
+            "opening_hours": describe_opening_hours(hours.days, language),
+            "timezone": hours.timezone,
+        }
+
+    def nlu_client(self, url: str, token: str | None) -> RasaClient:
+        nlu = self.config.nlu
+        return RasaClient(
+            url,
+            token=token,
+            threshold=nlu.confidence_threshold,
+            timeout=nlu.request_timeout_seconds,
+            max_retries=nlu.max_retries,
+            max_text_length=nlu.max_text_length,
+        )
+
+    @asynccontextmanager
+    async def classifier(self) -> AsyncIterator[RasaClient]:
+        """A client for `RASA_URL`, or for a local Rasa server started (and stopped) here."""
+        if self.settings.rasa_url:
+            token = self.settings.rasa_token
+            secret = token.get_secret_value() if token else None
+            async with self.nlu_client(self.settings.rasa_url, secret) as client:
+                yield client
+            return
+        server = LocalRasaServer(
+            self.rasa_env,
+            self.ensure_model().model,
+            log_path=self.settings.state_dir / "logs" / "rasa.log",
+            start_timeout=self.config.nlu.server_start_timeout_seconds,
+        )
+        async with server, self.nlu_client(server.url, server.token) as client:
+            yield client

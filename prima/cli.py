@@ -1,0 +1,191 @@
+"""`prima`: the entry point for every job."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TextIO
+
+from nlu.client import NLUError
+from nlu.environment import RasaEnvironmentError
+from nlu.server import ServerStartError
+from nlu.training import TrainingError
+from prima.bootstrap import Runtime
+from prima.config import ConfigError, load_config
+from prima.core.complaint import Classification
+from prima.core.text import EmptyTextError
+from prima.settings import load_settings
+
+logger = logging.getLogger("prima")
+
+Classify = Callable[[str], Awaitable[Classification]]
+
+EXIT_USAGE = 2
+EXIT_CONFIG = 3
+EXIT_FAILURE = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        runtime = Runtime(settings, load_config(settings.config_path))
+        return int(args.handler(runtime, args))
+    except ConfigError as exc:
+        print(f"prima: configuration error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except (RasaEnvironmentError, TrainingError, ServerStartError, NLUError) as exc:
+        print(f"prima: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="prima", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the bot (console chat when no Telegram token)")
+    run.set_defaults(handler=_run)
+
+    console = commands.add_parser("console", help="chat with the bot in this terminal")
+    console.set_defaults(handler=_console)
+
+    env = commands.add_parser("nlu-env", help="build the Rasa environment if it is missing")
+    env.set_defaults(handler=_nlu_env)
+
+    train = commands.add_parser("train", help="validate the NLU data and train if it changed")
+    train.add_argument("--force", action="store_true", help="train even if up to date")
+    train.set_defaults(handler=_train)
+
+    classify = commands.add_parser("classify", help="classify text, printing JSON")
+    classify.add_argument("text", nargs="?", help="the text to classify")
+    classify.add_argument(
+        "--jsonl", action="store_true", help='read {"text": ...} lines on stdin, one result each'
+    )
+    classify.set_defaults(handler=_classify)
+
+    evaluate = commands.add_parser("nlu-eval", help="cross-validate and score the NLU model")
+    evaluate.add_argument("--folds", type=int, default=5)
+    evaluate.add_argument("--latency-requests", type=int, default=500)
+    evaluate.add_argument("--out", default="reports/nlu", help="report directory")
+    evaluate.set_defaults(handler=_nlu_eval)
+
+    lint = commands.add_parser("lint-templates", help="check every message for positive phrasing")
+    lint.set_defaults(handler=_lint_templates)
+
+    check = commands.add_parser("check-config", help="validate config.yml and the environment")
+    check.set_defaults(handler=_check_config)
+    return parser
+
+
+def _nlu_env(runtime: Runtime, _: argparse.Namespace) -> int:
+    env = runtime.rasa_env
+    env.ensure()
+    print(env.root)
+    return 0
+
+
+def _train(runtime: Runtime, args: argparse.Namespace) -> int:
+    result = runtime.ensure_model(force=args.force)
+    state = f"trained in {result.seconds:.1f}s" if result.trained else "up to date"
+    print(f"NLU model {state}: {result.model}")
+    return 0
+
+
+def _lint_templates(runtime: Runtime, _: argparse.Namespace) -> int:
+    from prima.phrasing import check_templates
+
+    findings = check_templates(runtime.renderer(), runtime.reply_context)
+    for finding in findings:
+        print(finding)
+    print(f"{len(findings)} finding(s)")
+    return EXIT_FAILURE if findings else 0
+
+
+def _check_config(runtime: Runtime, _: argparse.Namespace) -> int:
+    config, settings = runtime.config, runtime.settings
+    print(f"config: {settings.config_path} is valid")
+    print(f"  service: {config.service.name} ({config.service.organisation})")
+    print(f"  languages: default {config.languages.default}, {list(config.languages.supported)}")
+    print(f"  time zone: {config.business_hours.timezone}")
+    print(f"  telegram: {'token set' if settings.telegram_bot_token else 'no token (console)'}")
+    print(f"  NLU: {settings.rasa_url or 'local Rasa server started by the app'}")
+    return 0
+
+
+def _classify(runtime: Runtime, args: argparse.Namespace) -> int:
+    if args.jsonl == (args.text is not None):
+        print("prima classify: give either TEXT or --jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    return asyncio.run(_classify_async(runtime, args.text, sys.stdin, sys.stdout))
+
+
+async def _classify_async(runtime: Runtime, text: str | None, stdin: TextIO, stdout: TextIO) -> int:
+    async with runtime.classifier() as classifier:
+        if text is not None:
+            try:
+                result = await classifier.classify(text)
+            except EmptyTextError as exc:
+                print(json.dumps({"error": str(exc)}), file=stdout)
+                return EXIT_USAGE
+            print(json.dumps(result.to_dict(), ensure_ascii=False), file=stdout)
+            return 0
+        failures = 0
+        for number, line in enumerate(stdin, start=1):
+            if not line.strip():
+                continue
+            output = await _classify_line(classifier.classify, line, number)
+            failures += "error" in output
+            print(json.dumps(output, ensure_ascii=False), file=stdout, flush=True)
+        return EXIT_FAILURE if failures else 0
+
+
+async def _classify_line(classify: Classify, line: str, number: int) -> dict[str, object]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError:
+        return {"line": number, "error": "not valid JSON"}
+    if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+        return {"line": number, "error": 'expected an object with a string "text"'}
+    try:
+        return (await classify(item["text"])).to_dict()
+    except EmptyTextError as exc:
+        return {"line": number, "error": str(exc)}
+
+
+def _run(runtime: Runtime, args: argparse.Namespace) -> int:
+    if runtime.settings.telegram_bot_token is None:
+        return _console(runtime, args)
+    print(
+        "prima run: Telegram mode is not available in this version yet; unset "
+        "TELEGRAM_BOT_TOKEN to use the console chat",
+        file=sys.stderr,
+    )
+    return EXIT_CONFIG
+
+
+def _console(runtime: Runtime, _: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return asyncio.run(run_console(runtime, sys.stdin, sys.stdout))
+
+
+def _nlu_eval(runtime: Runtime, args: argparse.Namespace) -> int:
+    from nlu.evaluation import run_evaluation
+
+    return run_evaluation(runtime, args.folds, args.latency_requests, args.out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

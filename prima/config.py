@@ -1,0 +1,154 @@
+"""The operator's configuration of the service (`config.yml`), validated at start-up."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Language = Literal["id", "en"]
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_HOURS = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names the key and what is wrong."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServiceSection(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=64)] = "Prima"
+    organisation: Annotated[str, Field(min_length=1, max_length=120)] = "Layanan Pelanggan"
+
+
+class LanguagesSection(_Section):
+    default: Language = "id"
+    supported: tuple[Language, ...] = ("id", "en")
+
+    @model_validator(mode="after")
+    def _default_is_supported(self) -> LanguagesSection:
+        if not self.supported:
+            raise ValueError("supported: list at least one language")
+        if self.default not in self.supported:
+            raise ValueError(
+                f"default: {self.default!r} is not in supported {list(self.supported)}"
+            )
+        return self
+
+
+class OpeningHours(_Section):
+    opens: time
+    closes: time
+
+
+class BusinessHoursSection(_Section):
+    """When the office is open. A weekday is `closed`, `24h`, or `HH:MM-HH:MM`."""
+
+    timezone: str = "Asia/Jakarta"
+    days: dict[str, OpeningHours | None] = Field(
+        default_factory=lambda: {
+            **{day: OpeningHours(opens=time(8), closes=time(16)) for day in WEEKDAYS[:5]},
+            "saturday": None,
+            "sunday": None,
+        }
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name such as Asia/Jakarta)"
+            ) from None
+        return value
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _parse_days(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        parsed: dict[str, OpeningHours | None] = {}
+        for day, spec in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"{day!r} is not a weekday (use {', '.join(WEEKDAYS)})")
+            parsed[day] = _parse_opening(day, spec)
+        for day in WEEKDAYS:
+            parsed.setdefault(day, None)
+        return parsed
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _parse_opening(day: str, spec: Any) -> OpeningHours | None:
+    if spec is None or spec == "closed":
+        return None
+    if spec == "24h":
+        return OpeningHours(opens=time(0), closes=time(23, 59, 59))
+    match = _HOURS.match(str(spec))
+    if not match:
+        raise ValueError(f"{day}: {spec!r} is not 'closed', '24h' or 'HH:MM-HH:MM'")
+    oh, om, ch, cm = (int(g) for g in match.groups())
+    if oh > 23 or ch > 23 or om > 59 or cm > 59:
+        raise ValueError(f"{day}: {spec!r} has an impossible time")
+    opens, closes = time(oh, om), time(ch, cm)
+    if closes <= opens:
+        raise ValueError(f"{day}: closing time {spec!r} must be after opening time")
+    return OpeningHours(opens=opens, closes=closes)
+
+
+class NLUSection(_Section):
+    confidence_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    request_timeout_seconds: Annotated[float, Field(gt=0.0, le=60.0)] = 5.0
+    max_retries: Annotated[int, Field(ge=0, le=10)] = 3
+    max_text_length: Annotated[int, Field(ge=50, le=20_000)] = 2000
+    server_start_timeout_seconds: Annotated[float, Field(gt=0.0, le=600.0)] = 180.0
+
+
+class ServiceConfig(_Section):
+    service: ServiceSection = ServiceSection()
+    languages: LanguagesSection = LanguagesSection()
+    business_hours: BusinessHoursSection = BusinessHoursSection()
+    nlu: NLUSection = NLUSection()
+
+
+def load_config(path: Path) -> ServiceConfig:
+    """Read and validate `config.yml`. Raises ConfigError naming the file, key and problem."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found (set PRIMA_CONFIG to its path)") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of sections")
+    try:
+        return ServiceConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc)) from None
+
+
+def _describe(path: Path, exc: ValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = (
+                "unknown key (check the spelling against the README's configuration reference)"
+            )
+        problems.append(f"  {key}: {message}")
+    return f"{path}: invalid configuration\n" + "\n".join(problems)

@@ -1,0 +1,1 @@
+"""The pure core: decisions and data types, free of I/O."""

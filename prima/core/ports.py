@@ -1,0 +1,13 @@
+"""The small interfaces the core needs from the outside world."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from prima.core.complaint import Classification
+
+
+class Classifier(Protocol):
+    """Reads a customer's message (the Rasa NLU server in production)."""
+
+    async def classify(self, text: str) -> Classification: ...

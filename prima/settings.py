@@ -1,0 +1,121 @@
+"""Settings from the environment: secrets, connection strings and file locations."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from prima.config import ConfigError, ServiceConfig, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "prima"
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything read from environment variables (and an optional `.env` file)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+
+    config_path: Path = Field(
+        default=PROJECT_ROOT / "config.yml", validation_alias=AliasChoices("PRIMA_CONFIG")
+    )
+    telegram_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        validation_alias=AliasChoices("TELEGRAM_API_BASE_URL"),
+    )
+    database_url: str | None = Field(default=None, validation_alias=AliasChoices("DATABASE_URL"))
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL"))
+    rasa_url: str | None = Field(default=None, validation_alias=AliasChoices("RASA_URL"))
+    rasa_token: SecretStr | None = Field(default=None, validation_alias=AliasChoices("RASA_TOKEN"))
+    cache_dir: Path = Field(
+        default_factory=_default_cache_dir, validation_alias=AliasChoices("PRIMA_CACHE_DIR")
+    )
+    model_dir: Path | None = Field(default=None, validation_alias=AliasChoices("PRIMA_MODEL_DIR"))
+    state_dir: Path = Field(
+        default=PROJECT_ROOT / ".prima", validation_alias=AliasChoices("PRIMA_STATE_DIR")
+    )
+    log_level: str = Field(default="INFO", validation_alias=AliasChoices("PRIMA_LOG_LEVEL"))
+
+    @field_validator("telegram_api_base_url")
+    @classmethod
+    def _telegram_url(cls, value: str) -> str:
+        return _check_http_url(value)
+
+    @field_validator("rasa_url")
+    @classmethod
+    def _rasa_url(cls, value: str | None) -> str | None:
+        return _check_http_url(value).rstrip("/") if value else None
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        scheme = urlsplit(value).scheme.split("+")[0]
+        if scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"scheme {scheme!r} is not supported (use sqlite:// or postgresql://)")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
+            raise ValueError(f"{value!r} is not a redis:// URL")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError(f"{value!r} is not one of DEBUG, INFO, WARNING, ERROR")
+        return level
+
+    @property
+    def models_path(self) -> Path:
+        return self.model_dir if self.model_dir is not None else self.cache_dir / "models"
+
+
+# Environment variable names, by field, for error messages.
+_ENV_NAMES = {
+    name: str(field.validation_alias.choices[0])  # type: ignore[union-attr]
+    for name, field in Settings.model_fields.items()
+    if field.validation_alias is not None
+}
+
+
+def load_settings() -> Settings:
+    """Read the environment. Raises ConfigError naming the variable and what is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            field = str(error["loc"][0]) if error["loc"] else ""
+            name = _ENV_NAMES.get(field, field)
+            problems.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
+        raise ConfigError("invalid environment\n" + "\n".join(problems)) from None
+
+
+def load_service_config(settings: Settings) -> ServiceConfig:
+    return load_config(settings.config_path)
