@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
             stream=sys.stderr,
         )
+        # httpx logs each request URL at INFO, and Rasa's auth token travels in the query.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         runtime = Runtime(settings, load_config(settings.config_path))
         return int(args.handler(runtime, args))
     except ConfigError as exc:
