@@ -1,0 +1,38 @@
+import shutil
+from pathlib import Path
+
+from nlu.dataset import NLU_DIR
+from nlu.training import NLUProject
+
+
+def copy_project(tmp_path: Path) -> NLUProject:
+    root = tmp_path / "nlu"
+    root.mkdir()
+    for name in ("config.yml", "domain.yml"):
+        shutil.copy(NLU_DIR / name, root / name)
+    shutil.copytree(NLU_DIR / "data", root / "data")
+    return NLUProject(root)
+
+
+def test_the_fingerprint_depends_on_content_not_location(tmp_path: Path) -> None:
+    assert copy_project(tmp_path).fingerprint() == NLUProject().fingerprint()
+
+
+def test_any_change_to_data_or_config_changes_the_model_path(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    models = tmp_path / "models"
+    before = project.model_path(models)
+    data_file = project.data / "conversation.yml"
+    data_file.write_text(data_file.read_text().replace("- halo kak\n", "- halo kakak\n"))
+    after_data = project.model_path(models)
+    project.config.write_text(project.config.read_text().replace("epochs: 100", "epochs: 90"))
+    after_config = project.model_path(models)
+    assert len({before, after_data, after_config}) == 3
+    assert before.parent == models and before.name.startswith("nlu-")
+
+
+def test_a_new_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    before = project.fingerprint()
+    (project.data / "extra.yml").write_text('version: "3.1"\nnlu: []\n')
+    assert project.fingerprint() != before
