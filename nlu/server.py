@@ -150,6 +150,14 @@ class LocalRasaServer:
                     if response.status_code == 200 and response.json().get("model_file"):
                         logger.info("Rasa NLU server ready (pid %s)", process.pid)
                         return
+                    if response.status_code == 409:
+                        # Rasa loads the model before it serves: answering "no agent
+                        # loaded" means the model file could not be loaded at all.
+                        self._terminate()
+                        raise ServerStartError(
+                            f"the Rasa server could not load the model {self._model}; "
+                            f"retrain with `prima train --force` (see {self._log_path})"
+                        )
                 await asyncio.sleep(0.5)
         self._terminate()
         raise ServerStartError(
