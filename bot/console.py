@@ -17,6 +17,7 @@ from prima.rendering import to_plain_text
 logger = logging.getLogger(__name__)
 
 HELP = "(/lang id | /lang en to switch language, /quit to leave)"
+PROMPT = {"id": "Anda", "en": "You"}
 
 
 async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
@@ -34,7 +35,7 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
         say(Reply("greet"))
         awaiting_choice = False
         while True:
-            print("\nAnda: ", end="", file=stdout, flush=True)
+            print(f"\n{PROMPT.get(language, 'Anda')}: ", end="", file=stdout, flush=True)
             line = await asyncio.to_thread(stdin.readline)
             if not line:
                 say(Reply("goodbye"))

@@ -26,7 +26,7 @@ class _Section(BaseModel):
 
 class ServiceSection(_Section):
     name: Annotated[str, Field(min_length=1, max_length=64)] = "Prima"
-    organisation: Annotated[str, Field(min_length=1, max_length=120)] = "Layanan Pelanggan"
+    organisation: Annotated[str, Field(min_length=1, max_length=120)] = "Kantor Pelayanan Terpadu"
 
 
 class LanguagesSection(_Section):

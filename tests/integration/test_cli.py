@@ -100,3 +100,40 @@ def test_lint_templates_passes() -> None:
     done = run(["lint-templates"])
     assert done.returncode == 0, done.stdout
     assert "0 finding(s)" in done.stdout
+
+
+@pytest.mark.rasa
+def test_console_chat_end_to_end(rasa_server: LocalRasaServer) -> None:
+    conversation = "\n".join(
+        [
+            "selamat pagi",
+            "AC di kamar hotel saya bocor dan tidak dingin",
+            "hmm",
+            "2",
+            "/lang en",
+            "the courier threw my parcel and shouted at me",
+            "",
+            "/quit",
+        ]
+    )
+    done = run(["console"], server_env(rasa_server), conversation + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Selamat datang di Prima" in out
+    assert "Boleh ceritakan perangkat atau fasilitas mana yang terganggu" in out
+    assert "keluhan Anda paling dekat dengan yang mana?" in out
+    assert "[nlu: mechanical · complaint_mechanical" in out
+    # "2" answers the clarifying question: staff behaviour.
+    assert "Saya mohon maaf atas pengalaman yang Anda alami" in out
+    assert "Welcome to Prima" in out
+    assert "I apologise for the experience you had" in out
+    assert "Please write your complaint or question as text" in out
+    assert out.rstrip().endswith("we will be glad to serve you again.")
+    assert "Traceback" not in done.stderr
+
+
+def test_run_with_a_telegram_token_says_what_is_available(tmp_path: Path) -> None:
+    done = run(["run"], {"TELEGRAM_BOT_TOKEN": "123:abc", "PRIMA_STATE_DIR": str(tmp_path)})
+    assert done.returncode == 3
+    assert "unset TELEGRAM_BOT_TOKEN" in done.stderr
+    assert "123:abc" not in done.stderr
