@@ -63,8 +63,9 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
             except EmptyTextError:
                 say(Reply("empty_message"))
                 continue
-            except NLUError:
-                logger.exception("classifying a console message failed")
+            except NLUError as exc:
+                # Expected while the NLU server restarts: one line for the operator, no trace.
+                logger.warning("classifying a console message failed: %s", exc)
                 say(Reply("nlu_unavailable"))
                 continue
             reply = acknowledge(classification)
