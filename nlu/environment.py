@@ -17,6 +17,8 @@ from nlu.dataset import NLU_DIR
 logger = logging.getLogger(__name__)
 
 RASA_LOCK = NLU_DIR / "requirements-rasa.lock"
+# Our own Rasa pipeline components; only this directory is put on the Rasa process's path.
+RASA_ADDONS = NLU_DIR / "rasa_addons"
 RASA_PACKAGES = ("rasa==3.6.21", "rasa-sdk==3.6.2")
 
 
@@ -70,6 +72,7 @@ class RasaEnvironment:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             PYTHONWARNINGS="ignore",
             PATH=f"{self.root / 'bin'}{os.pathsep}{env.get('PATH', '')}",
+            PYTHONPATH=str(RASA_ADDONS),
         )
         return env
 

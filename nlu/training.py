@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nlu.dataset import NLU_DIR, yaml_files
-from nlu.environment import RasaEnvironment, lock_digest
+from nlu.environment import RASA_ADDONS, RasaEnvironment, lock_digest
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ class NLUProject:
         for path in self.inputs():
             digest.update(str(path.relative_to(self.root)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
+        for path in sorted(RASA_ADDONS.glob("*.py")):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
 
     def model_path(self, models_dir: Path) -> Path:
