@@ -30,7 +30,8 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
         message = renderer.render(language, reply, **runtime.reply_context(language))
         print(f"\n{runtime.config.service.name}: {to_plain_text(message)}", file=stdout, flush=True)
 
-    print(f"Starting the NLU server… {HELP}", file=stdout, flush=True)
+    logs = runtime.settings.state_dir / "logs"
+    print(f"Starting… {HELP}\n(logs: {logs})", file=stdout, flush=True)
     async with runtime.classifier() as nlu:
         say(Reply("greet"))
         awaiting_choice = False

@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
 from nlu.client import NLUError
@@ -34,11 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(
-            level=settings.log_level,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        _configure_logging(settings.log_level, settings.state_dir, to_file=args.chat)
         # httpx logs each request URL at INFO, and Rasa's auth token travels in the query.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         runtime = Runtime(settings, load_config(settings.config_path))
@@ -53,15 +50,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _configure_logging(level: str, state_dir: Path, *, to_file: bool) -> None:
+    """Log to stderr; in a console chat to `<state>/logs/prima.log`, keeping the chat clean."""
+    handler: logging.Handler
+    if to_file:
+        (state_dir / "logs").mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(state_dir / "logs" / "prima.log", encoding="utf-8")
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="prima", description=__doc__)
+    parser.set_defaults(chat=False)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bot (console chat when no Telegram token)")
-    run.set_defaults(handler=_run)
+    run.set_defaults(handler=_run, chat=True)
 
     console = commands.add_parser("console", help="chat with the bot in this terminal")
-    console.set_defaults(handler=_console)
+    console.set_defaults(handler=_console, chat=True)
 
     env = commands.add_parser("nlu-env", help="build the Rasa environment if it is missing")
     env.set_defaults(handler=_nlu_env)
