@@ -124,12 +124,24 @@ def _cross_validate(runtime: Runtime, folds: int, out_dir: Path) -> dict[str, An
         tail = (completed.stdout + completed.stderr).strip().splitlines()[-20:]
         raise TrainingError("cross-validation failed:\n" + "\n".join(tail))
     report = json.loads((out_dir / "intent_report.json").read_text())
+    per_intent = {
+        label: {
+            "precision": float(row["precision"]),
+            "recall": float(row["recall"]),
+            "f1": float(row["f1-score"]),
+            "support": int(row["support"]),
+            "confused_with": dict(row.get("confused_with", {})),
+        }
+        for label, row in sorted(report.items())
+        if isinstance(row, dict) and "confused_with" in row
+    }
     return {
         "folds": folds,
         "seconds": round(time.monotonic() - started, 1),
         "complaint_macro_f1": complaint_macro_f1_from_report(report),
         "accuracy": float(report.get("accuracy", 0.0)),
         "macro_f1_all_intents": float(report["macro avg"]["f1-score"]),
+        "per_intent": per_intent,
     }
 
 
@@ -167,6 +179,8 @@ def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
         "```",
         _headline(report).strip(),
         "```",
+        f"## Cross-validation ({report['cross_validation']['folds']}-fold, training data)",
+        _cross_validation_table(report["cross_validation"]["per_intent"]),
         "## Held-out set: Rasa model",
         _table(model),
         "### Confusion matrix (rows: true intent, columns: predicted)",
@@ -178,6 +192,20 @@ def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
         "",
     ]
     return "\n\n".join(parts)
+
+
+def _cross_validation_table(per_intent: dict[str, dict[str, Any]]) -> str:
+    rows = [
+        "| intent | precision | recall | F1 | support | most confused with |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, s in per_intent.items():
+        confused = ", ".join(f"{name} ({n})" for name, n in list(s["confused_with"].items())[:2])
+        rows.append(
+            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
+            f"| {s['support']} | {confused} |"
+        )
+    return "\n".join(rows)
 
 
 def _table(scores: Scores) -> str:

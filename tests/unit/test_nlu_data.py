@@ -37,6 +37,17 @@ def test_no_unknown_intents(examples: list[Example]) -> None:
     assert {e.intent for e in examples} <= KNOWN_INTENTS
 
 
+def test_each_intent_is_defined_in_exactly_one_block() -> None:
+    """Appending examples under a second block of another intent mislabels them silently;
+    one block per intent keeps every example next to its siblings."""
+    blocks: Counter[str] = Counter()
+    for path in sorted((NLU_DIR / "data").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text()).get("nlu", []):
+            if "intent" in block:
+                blocks[block["intent"]] += 1
+    assert {intent: n for intent, n in blocks.items() if n != 1} == {}
+
+
 def test_every_intent_is_trained() -> None:
     assert set(counts(TRAINING)) == KNOWN_INTENTS
 
