@@ -73,6 +73,10 @@ class RasaEnvironment:
             PYTHONWARNINGS="ignore",
             PATH=f"{self.root / 'bin'}{os.pathsep}{env.get('PATH', '')}",
             PYTHONPATH=str(RASA_ADDONS),
+            # Rasa's training cache would write ~1 GB into the working directory's .rasa/;
+            # trainings here take under a minute, so it is switched off.
+            RASA_MAX_CACHE_SIZE="0",
+            RASA_CACHE_DIRECTORY=str(self.root.parent / "rasa-training-cache"),
         )
         return env
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
 import subprocess
 import time
 from datetime import UTC, datetime
@@ -18,8 +17,6 @@ from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, scor
 from nlu.training import NLUProject, TrainingError
 from prima.bootstrap import Runtime
 from prima.core.complaint import Classification
-
-logger = logging.getLogger(__name__)
 
 TARGET_MACRO_F1 = 0.90
 TARGET_P95_MS = 30.0

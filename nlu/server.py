@@ -62,7 +62,7 @@ class LocalRasaServer:
         self.token = token or secrets.token_urlsafe(24)
         self._start_timeout = start_timeout
         self._max_restarts = max_restarts
-        self._process: subprocess.Popen[bytes] | None = None
+        self._process: asyncio.subprocess.Process | None = None
         self._log: IO[bytes] | None = None
         self._watchdog: asyncio.Task[None] | None = None
         self._stopping = False
@@ -93,7 +93,7 @@ class LocalRasaServer:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watchdog
             self._watchdog = None
-        await asyncio.to_thread(self._terminate)
+        await self._terminate()
 
     async def __aenter__(self) -> LocalRasaServer:
         await self.start()
@@ -121,25 +121,24 @@ class LocalRasaServer:
             self.token,
         ]
         logger.info("starting the local Rasa NLU server on %s (log: %s)", self.url, self._log_path)
-        self._process = await asyncio.to_thread(self._spawn, command, self._log)
-        await self._wait_ready()
-
-    def _spawn(self, command: list[str], log: IO[bytes]) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
-            command,
+        # Spawned from the event loop's thread: the parent-death signal is tied to the
+        # thread that forks, and a worker thread could end before the app does.
+        self._process = await asyncio.create_subprocess_exec(
+            *command,
             env=self._env.subprocess_env(),
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             preexec_fn=_die_with_parent,
         )
+        await self._wait_ready()
 
     async def _wait_ready(self) -> None:
         deadline = time.monotonic() + self._start_timeout
         async with httpx.AsyncClient(timeout=2.0) as http:
             while time.monotonic() < deadline:
                 process = self._process
-                if process is None or process.poll() is not None:
+                if process is None or process.returncode is not None:
                     code = None if process is None else process.returncode
                     raise ServerStartError(
                         f"the Rasa server exited during start-up (code {code}); "
@@ -153,13 +152,13 @@ class LocalRasaServer:
                     if response.status_code == 409:
                         # Rasa loads the model before it serves: answering "no agent
                         # loaded" means the model file could not be loaded at all.
-                        self._terminate()
+                        await self._terminate()
                         raise ServerStartError(
                             f"the Rasa server could not load the model {self._model}; "
                             f"retrain with `prima train --force` (see {self._log_path})"
                         )
                 await asyncio.sleep(0.5)
-        self._terminate()
+        await self._terminate()
         raise ServerStartError(
             f"the Rasa server was not ready after {self._start_timeout:.0f}s; see {self._log_path}"
         )
@@ -168,7 +167,7 @@ class LocalRasaServer:
         while not self._stopping:
             await asyncio.sleep(1.0)
             process = self._process
-            if process is None or process.poll() is None:
+            if process is None or process.returncode is None:
                 continue
             if self.restarts >= self._max_restarts:
                 logger.error("the Rasa server died %d times; giving up", self.restarts + 1)
@@ -185,15 +184,15 @@ class LocalRasaServer:
             except ServerStartError:
                 logger.exception("restarting the Rasa server failed")
 
-    def _terminate(self) -> None:
+    async def _terminate(self) -> None:
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
+        if process is not None and process.returncode is None:
             process.terminate()
             try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
+                await asyncio.wait_for(process.wait(), timeout=15)
+            except TimeoutError:
                 process.kill()
-                process.wait(timeout=5)
+                await process.wait()
         if self._log is not None:
             self._log.close()
             self._log = None

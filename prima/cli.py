@@ -21,8 +21,6 @@ from prima.core.complaint import Classification
 from prima.core.text import EmptyTextError
 from prima.settings import load_settings
 
-logger = logging.getLogger("prima")
-
 Classify = Callable[[str], Awaitable[Classification]]
 
 EXIT_USAGE = 2

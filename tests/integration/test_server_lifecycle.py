@@ -3,6 +3,9 @@
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,36 @@ async def test_a_broken_model_fails_start_up_with_the_log_named(
     with pytest.raises(ServerStartError, match=r"could not load the model .*rasa\.log"):
         await server.start()
     await server.stop()
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def test_the_rasa_server_dies_with_a_killed_app(tmp_path: Path) -> None:
+    """Even a SIGKILLed app (no clean shutdown) leaves no Rasa server behind."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_", "PRIMA_"))}
+    env["PRIMA_STATE_DIR"] = str(tmp_path)
+    with subprocess.Popen(
+        [sys.executable, "-m", "prima.cli", "console"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as app:
+        try:
+            assert app.stdout is not None
+            for line in app.stdout:  # the greeting comes once the Rasa server is ready
+                if line.startswith("Prima:"):
+                    break
+            rasa = children(app.pid)
+            assert len(rasa) == 1
+            assert alive(rasa[0])
+        finally:
+            app.kill()
+            app.wait()
+    deadline = time.monotonic() + 30
+    while alive(rasa[0]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not alive(rasa[0])
