@@ -117,19 +117,24 @@ def train(
             raise TrainingError(f"rasa reported success but wrote no model at {built}")
         # Rename within one directory is atomic: a reader never sees half a model.
         built.replace(target)
+    removed = prune(models_dir)
+    if removed:
+        logger.info("removed %d older NLU model(s) from %s", len(removed), models_dir)
     seconds = time.monotonic() - started
     logger.info("NLU model trained in %.1fs: %s", seconds, target)
     return TrainResult(target, trained=True, seconds=seconds)
 
 
-def prune(models_dir: Path, keep: Path) -> list[Path]:
-    """Remove models other than `keep` (old fingerprints), returning what was removed."""
-    removed = []
-    for old in models_dir.glob("nlu-*.tar.gz"):
-        if old != keep:
-            old.unlink(missing_ok=True)
-            removed.append(old)
-    return removed
+KEEP_MODELS = 3
+
+
+def prune(models_dir: Path, keep: int = KEEP_MODELS) -> list[Path]:
+    """Remove all but the `keep` newest models. Older fingerprints are kept a while because
+    several checkouts (branches, CI clones) may share one model cache."""
+    models = sorted(models_dir.glob("nlu-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in models[keep:]:
+        old.unlink(missing_ok=True)
+    return models[keep:]
 
 
 def _run(env: RasaEnvironment, command: list[str], *, what: str) -> None:

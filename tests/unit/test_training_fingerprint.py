@@ -1,8 +1,9 @@
+import os
 import shutil
 from pathlib import Path
 
 from nlu.dataset import NLU_DIR
-from nlu.training import NLUProject
+from nlu.training import NLUProject, prune
 
 
 def copy_project(tmp_path: Path) -> NLUProject:
@@ -36,3 +37,16 @@ def test_a_new_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
     before = project.fingerprint()
     (project.data / "extra.yml").write_text('version: "3.1"\nnlu: []\n')
     assert project.fingerprint() != before
+
+
+def test_only_the_newest_models_are_kept(tmp_path: Path) -> None:
+    models = []
+    for age, name in enumerate(["nlu-a", "nlu-b", "nlu-c", "nlu-d", "nlu-e"]):
+        path = tmp_path / f"{name}.tar.gz"
+        path.write_bytes(b"model")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+        models.append(path)
+    (tmp_path / "notes.txt").write_text("kept")
+    removed = prune(tmp_path, keep=3)
+    assert sorted(removed) == models[3:]
+    assert sorted(tmp_path.iterdir()) == sorted([*models[:3], tmp_path / "notes.txt"])
