@@ -20,6 +20,8 @@ RASA_LOCK = NLU_DIR / "requirements-rasa.lock"
 # Our own Rasa pipeline components; only this directory is put on the Rasa process's path.
 RASA_ADDONS = NLU_DIR / "rasa_addons"
 RASA_PACKAGES = ("rasa==3.6.21", "rasa-sdk==3.6.2")
+# The app's secrets and connection strings: Rasa needs none of them, so it does not get them.
+_APP_ONLY = ("TELEGRAM_", "DATABASE_URL", "REDIS_URL", "RASA_TOKEN", "SMTP_", "VIRTUAL_ENV")
 
 
 class RasaEnvironmentError(RuntimeError):
@@ -64,8 +66,9 @@ class RasaEnvironment:
             )
 
     def subprocess_env(self) -> dict[str, str]:
-        """Environment for Rasa processes: no telemetry (no network here), quiet TensorFlow."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VIRTUAL_ENV")}
+        """Environment for Rasa processes: none of the app's secrets, no telemetry (no network
+        here), quiet TensorFlow."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith(_APP_ONLY)}
         env.update(
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
