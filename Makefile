@@ -43,8 +43,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 ## nlu-eval: cross-validation, held-out scores, baseline and latency -> reports/nlu/
+##   `make nlu-eval CV_REPEATS=3` repeats cross-validation with new folds (≈3 min each)
+CV_REPEATS ?= 1
 nlu-eval: setup
-	$(BIN)/prima nlu-eval
+	$(BIN)/prima nlu-eval --cv-repeats $(CV_REPEATS)
 
 clean:
 	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache

@@ -37,3 +37,24 @@ class TfidfBaseline:
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [str(label) for label in self._pipeline.predict(list(texts))]
+
+
+def cross_validate_baseline(
+    texts: Sequence[str], intents: Sequence[str], folds: int, seeds: Sequence[int]
+) -> list[tuple[list[str], list[str]]]:
+    """Stratified k-fold predictions of the baseline, once per seed: (truth, predicted)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    runs = []
+    for seed in seeds:
+        truth: list[str] = []
+        predicted: list[str] = []
+        splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+        for train_index, test_index in splitter.split(texts, intents):
+            model = TfidfBaseline().fit(
+                [texts[i] for i in train_index], [intents[i] for i in train_index]
+            )
+            predicted += model.predict([texts[i] for i in test_index])
+            truth += [intents[i] for i in test_index]
+        runs.append((truth, predicted))
+    return runs

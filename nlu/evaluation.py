@@ -11,7 +11,7 @@ from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
-from nlu.baseline import TfidfBaseline
+from nlu.baseline import TfidfBaseline, cross_validate_baseline
 from nlu.dataset import heldout_examples, normalised, training_examples
 from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, score
 from nlu.training import NLUProject, TrainingError
@@ -22,7 +22,9 @@ TARGET_MACRO_F1 = 0.90
 TARGET_P95_MS = 30.0
 
 
-def run_evaluation(runtime: Runtime, folds: int, latency_requests: int, out: str) -> int:
+def run_evaluation(
+    runtime: Runtime, folds: int, latency_requests: int, out: str, cv_repeats: int = 1
+) -> int:
     """Evaluate, write `report.json` and `report.md` under `out`, print the headline figures.
     Exits non-zero when a target is missed."""
     out_dir = Path(out)
@@ -32,8 +34,26 @@ def run_evaluation(runtime: Runtime, folds: int, latency_requests: int, out: str
     if leaked:
         raise TrainingError(f"held-out examples also appear in training data: {sorted(leaked)}")
 
-    print(f"cross-validating ({folds} folds, {len(train_set)} training examples)…", flush=True)
-    cross_validation = _cross_validate(runtime, folds, out_dir / "cross-validation")
+    print(
+        f"cross-validating ({cv_repeats}× {folds} folds, {len(train_set)} training examples)…",
+        flush=True,
+    )
+    runs = [
+        _cross_validate(runtime, folds, out_dir / f"cross-validation-{i + 1}")
+        for i in range(cv_repeats)
+    ]
+    cross_validation = runs[0] | {
+        "repeats": cv_repeats,
+        "complaint_macro_f1_runs": [run["complaint_macro_f1"] for run in runs],
+    }
+    baseline_runs = cross_validate_baseline(
+        [e.text for e in train_set], [e.intent for e in train_set], folds, range(cv_repeats)
+    )
+    baseline_cross_validation = {
+        "folds": folds,
+        "repeats": cv_repeats,
+        "complaint_macro_f1_runs": [score(t, p).complaint_macro_f1 for t, p in baseline_runs],
+    }
 
     print(f"scoring {len(heldout)} held-out examples on the trained model…", flush=True)
     texts = [e.text for e in heldout]
@@ -66,6 +86,7 @@ def run_evaluation(runtime: Runtime, folds: int, latency_requests: int, out: str
         "training_examples": len(train_set),
         "heldout_examples": len(heldout),
         "cross_validation": cross_validation,
+        "baseline_cross_validation": baseline_cross_validation,
         "heldout": model.to_dict() | {"fallback_rate": fallback_rate},
         "baseline_heldout": baseline.to_dict(),
         "latency": latency,
@@ -149,10 +170,11 @@ def _headline(report: dict[str, Any]) -> str:
         report["baseline_heldout"],
         report["latency"],
     )
+    base_cv = report["baseline_cross_validation"]["complaint_macro_f1_runs"]
     lines = [
         "",
-        f"cross-validation ({cv['folds']}-fold): complaint macro-F1 "
-        f"{cv['complaint_macro_f1']:.3f}, accuracy {cv['accuracy']:.3f}",
+        f"cross-validation ({cv['repeats']}× {cv['folds']}-fold): complaint macro-F1 "
+        f"{_spread(cv['complaint_macro_f1_runs'])}; baseline {_spread(base_cv)}",
         f"held-out: complaint macro-F1 {held['complaint_macro_f1']:.3f}, "
         f"accuracy {held['accuracy']:.3f}, fallback rate {held['fallback_rate']:.3f}",
         f"baseline (TF-IDF + logistic regression) held-out: complaint macro-F1 "
@@ -166,6 +188,12 @@ def _headline(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.3f}"
+    return f"{sum(values) / len(values):.3f} (runs {min(values):.3f}–{max(values):.3f})"
+
+
 def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
     parts = [
         "# NLU evaluation report",
@@ -176,7 +204,8 @@ def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
         "```",
         _headline(report).strip(),
         "```",
-        f"## Cross-validation ({report['cross_validation']['folds']}-fold, training data)",
+        f"## Cross-validation ({report['cross_validation']['folds']}-fold, training data, "
+        "first run)",
         _cross_validation_table(report["cross_validation"]["per_intent"]),
         "## Held-out set: Rasa model",
         _table(model),

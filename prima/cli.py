@@ -88,6 +88,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("nlu-eval", help="cross-validate and score the NLU model")
     evaluate.add_argument("--folds", type=int, default=5)
     evaluate.add_argument("--latency-requests", type=int, default=500)
+    evaluate.add_argument(
+        "--cv-repeats", type=int, default=1, help="cross-validation runs, each with new folds"
+    )
     evaluate.add_argument("--out", default="reports/nlu", help="report directory")
     evaluate.set_defaults(handler=_nlu_eval)
 
@@ -194,7 +197,9 @@ def _console(runtime: Runtime, _: argparse.Namespace) -> int:
 def _nlu_eval(runtime: Runtime, args: argparse.Namespace) -> int:
     from nlu.evaluation import run_evaluation
 
-    return run_evaluation(runtime, args.folds, args.latency_requests, args.out)
+    return run_evaluation(
+        runtime, args.folds, args.latency_requests, args.out, cv_repeats=args.cv_repeats
+    )
 
 
 if __name__ == "__main__":
