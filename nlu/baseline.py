@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 
@@ -43,8 +44,6 @@ def cross_validate_baseline(
     texts: Sequence[str], intents: Sequence[str], folds: int, seeds: Sequence[int]
 ) -> list[tuple[list[str], list[str]]]:
     """Stratified k-fold predictions of the baseline, once per seed: (truth, predicted)."""
-    from sklearn.model_selection import StratifiedKFold
-
     runs = []
     for seed in seeds:
         truth: list[str] = []

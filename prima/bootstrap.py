@@ -13,6 +13,7 @@ from nlu.server import LocalRasaServer
 from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
+from prima.core.ports import Classifier
 from prima.rendering import Renderer
 from prima.settings import Settings
 
@@ -57,7 +58,7 @@ class Runtime:
         )
 
     @asynccontextmanager
-    async def classifier(self) -> AsyncIterator[RasaClient]:
+    async def classifier(self) -> AsyncIterator[Classifier]:
         """A client for `RASA_URL`, or for a local Rasa server started (and stopped) here."""
         if self.settings.rasa_url:
             token = self.settings.rasa_token

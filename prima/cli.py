@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -17,11 +17,9 @@ from nlu.server import ServerStartError
 from nlu.training import TrainingError
 from prima.bootstrap import Runtime
 from prima.config import ConfigError, load_config
-from prima.core.complaint import Classification
+from prima.core.ports import Classifier
 from prima.core.text import EmptyTextError
 from prima.settings import load_settings
-
-Classify = Callable[[str], Awaitable[Classification]]
 
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
@@ -158,13 +156,13 @@ async def _classify_async(runtime: Runtime, text: str | None, stdin: TextIO, std
         for number, line in enumerate(stdin, start=1):
             if not line.strip():
                 continue
-            output = await _classify_line(classifier.classify, line, number)
+            output = await _classify_line(classifier, line, number)
             failures += "error" in output
             print(json.dumps(output, ensure_ascii=False), file=stdout, flush=True)
         return EXIT_FAILURE if failures else 0
 
 
-async def _classify_line(classify: Classify, line: str, number: int) -> dict[str, object]:
+async def _classify_line(classifier: Classifier, line: str, number: int) -> dict[str, object]:
     try:
         item = json.loads(line)
     except json.JSONDecodeError:
@@ -172,7 +170,7 @@ async def _classify_line(classify: Classify, line: str, number: int) -> dict[str
     if not isinstance(item, dict) or not isinstance(item.get("text"), str):
         return {"line": number, "error": 'expected an object with a string "text"'}
     try:
-        return (await classify(item["text"])).to_dict()
+        return (await classifier.classify(item["text"])).to_dict()
     except EmptyTextError as exc:
         return {"line": number, "error": str(exc)}
 

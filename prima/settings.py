@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from prima.config import ConfigError, ServiceConfig, load_config
+from prima.config import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -115,7 +115,3 @@ def load_settings() -> Settings:
             name = _ENV_NAMES.get(field, field)
             problems.append(f"  {name}: {error['msg'].removeprefix('Value error, ')}")
         raise ConfigError("invalid environment\n" + "\n".join(problems)) from None
-
-
-def load_service_config(settings: Settings) -> ServiceConfig:
-    return load_config(settings.config_path)
