@@ -5,18 +5,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import TemplateError
 
-from actions.acknowledge import Reply
+from prima.core.reply import Button, Reply
 from prima.rendering import TEMPLATES_DIR, Renderer, to_plain_text
 
 PHRASES_FILE = TEMPLATES_DIR / "phrases.yml"
+SAMPLES_FILE = TEMPLATES_DIR / "samples.yml"
 MAX_MESSAGE_LENGTH = 600
+MAX_LABEL_LENGTH = 40
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)$")
+
+# Each message is rendered without the customer's name and with one full of markup.
+NAMES: tuple[str | None, ...] = (None, "Siti <Rahayu> & Co")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +41,26 @@ def load_phrases(path: Path = PHRASES_FILE) -> dict[str, list[str]]:
     return {str(lang): [str(p).casefold() for p in phrases] for lang, phrases in data.items()}
 
 
+def load_samples(path: Path = SAMPLES_FILE) -> dict[str, list[dict[str, Any]]]:
+    """Per-template sample contexts, with ISO datetime strings turned into datetimes."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {} if path.exists() else {}
+    return {str(name): [_parse_dates(c) for c in contexts] for name, contexts in data.items()}
+
+
+def _parse_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _parse_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_parse_dates(v) for v in value]
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return datetime.fromisoformat(value)
+    return value
+
+
 def damaging_phrases(text: str, phrases: list[str]) -> list[str]:
     """The listed phrases that occur in `text` as whole words (case ignored)."""
     folded = " ".join(re.findall(r"[\w']+", text.casefold().replace("\u2019", "'")))
     return [p for p in phrases if re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", folded)]
-
-
-# Representative contexts: each template is rendered with every one of these.
-SAMPLE_CONTEXTS: list[dict[str, Any]] = [
-    {"name": None, "references": [], "categories": []},
-    {
-        "name": "Siti <Rahayu> & Co",
-        "references": ["PRM-7K3Q", "INV/2024/11/0042"],
-        "categories": ["mechanical", "attitudinal", "service", "unusual"],
-    },
-]
 
 
 ContextFor = Callable[[str], dict[str, Any]]
@@ -59,17 +71,26 @@ def check_templates(
     context_for: ContextFor,
     phrases: dict[str, list[str]] | None = None,
     max_length: int = MAX_MESSAGE_LENGTH,
+    samples: dict[str, list[dict[str, Any]]] | None = None,
 ) -> list[Finding]:
-    """Render every template in every language with sample contexts; report what is wrong.
+    """Render every template and button label in every language; report what is wrong.
 
     `context_for(language)` gives the service-wide values (opening hours, ...) to render with.
     """
     phrases = phrases if phrases is not None else load_phrases()
-    return list(_findings(renderer, context_for, phrases, max_length))
+    samples = samples if samples is not None else load_samples()
+    return [
+        *_message_findings(renderer, context_for, phrases, max_length, samples),
+        *_label_findings(renderer, phrases),
+    ]
 
 
-def _findings(
-    renderer: Renderer, context_for: ContextFor, phrases: dict[str, list[str]], max_length: int
+def _message_findings(
+    renderer: Renderer,
+    context_for: ContextFor,
+    phrases: dict[str, list[str]],
+    max_length: int,
+    samples: dict[str, list[dict[str, Any]]],
 ) -> Iterator[Finding]:
     languages = renderer.languages()
     all_names = {lang: set(renderer.template_names(lang)) for lang in languages}
@@ -78,7 +99,12 @@ def _findings(
         for missing in sorted(every - all_names[lang]):
             yield Finding(lang, missing, "template missing in this language")
         for name in sorted(all_names[lang]):
-            for context in SAMPLE_CONTEXTS:
+            contexts = [
+                {**sample, "name": customer}
+                for sample in samples.get(name, [{}])
+                for customer in NAMES
+            ]
+            for context in contexts:
                 try:
                     message = renderer.render(lang, Reply(name), **{**context_for(lang), **context})
                 except TemplateError as exc:
@@ -93,3 +119,22 @@ def _findings(
                     yield Finding(lang, name, "unrendered placeholder")
                 if not plain.strip():
                     yield Finding(lang, name, "renders empty")
+
+
+def _label_findings(renderer: Renderer, phrases: dict[str, list[str]]) -> Iterator[Finding]:
+    languages = renderer.languages()
+    all_labels = {lang: set(renderer.label_names(lang)) for lang in languages}
+    every = set().union(*all_labels.values()) if all_labels else set()
+    for lang in languages:
+        for missing in sorted(every - all_labels[lang]):
+            yield Finding(lang, f"label {missing}", "label missing in this language")
+        for key in sorted(all_labels[lang]):
+            try:
+                label = renderer.label(lang, Button(key, "x", {"reference": "PRM-7K3Q"}))
+            except TemplateError as exc:
+                yield Finding(lang, f"label {key}", f"does not render: {exc}")
+                continue
+            for phrase in damaging_phrases(label, phrases.get(lang, [])):
+                yield Finding(lang, f"label {key}", f"damaging phrase {phrase!r}")
+            if not label or len(label) > MAX_LABEL_LENGTH:
+                yield Finding(lang, f"label {key}", f"label length {len(label)}")

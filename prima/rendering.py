@@ -4,17 +4,29 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from actions.acknowledge import Reply
+from prima.core.reply import Button, Reply
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".html.j2"
+LABELS_FILE = "labels.yml"
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: Telegram HTML text and button rows of (label, data)."""
+
+    text: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 class Renderer:
@@ -31,6 +43,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        self._labels = cache(self._load_labels)
 
     def languages(self) -> list[str]:
         return sorted(p.name for p in self._root.iterdir() if p.is_dir())
@@ -40,10 +53,35 @@ class Renderer:
             p.name.removesuffix(SUFFIX) for p in (self._root / language).glob(f"*{SUFFIX}")
         )
 
+    def label_names(self, language: str) -> list[str]:
+        return sorted(self._labels(language))
+
     def render(self, language: str, reply: Reply, **context: Any) -> str:
-        template = self._env.get_template(f"{language}/{reply.template}{SUFFIX}")
-        text = template.render({**self._base, **reply.context, **context})
-        return _BLANK_LINES.sub("\n\n", text.strip())
+        """The message text (Telegram HTML) of `reply`, its lead first."""
+        values = {**self._base, **context, **reply.context}
+        parts = [reply.lead, reply.template] if reply.lead else [reply.template]
+        texts = [
+            self._env.get_template(f"{language}/{name}{SUFFIX}").render(values) for name in parts
+        ]
+        return _BLANK_LINES.sub("\n\n", "\n\n".join(t.strip() for t in texts))
+
+    def label(self, language: str, button: Button) -> str:
+        """A button's label: plain text (Telegram shows labels literally)."""
+        template = self._labels(language)[button.label]
+        return template.render({**self._base, **button.context}).strip()
+
+    def message(self, language: str, reply: Reply, **context: Any) -> Rendered:
+        buttons = tuple(
+            tuple((self.label(language, b), b.data) for b in row) for row in reply.buttons
+        )
+        return Rendered(self.render(language, reply, **context), buttons)
+
+    def _load_labels(self, language: str) -> dict[str, Template]:
+        path = self._root / language / LABELS_FILE
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+        # Labels are plain text on Telegram: no HTML escaping.
+        plain = Environment(undefined=StrictUndefined, autoescape=False)
+        return {str(k): plain.from_string(str(v)) for k, v in (data or {}).items()}
 
 
 def to_plain_text(message: str) -> str:

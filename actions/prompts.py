@@ -1,0 +1,171 @@
+"""The bot's prompts as replies: which template, which context, which buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from prima.core.complaint import Category
+from prima.core.conversation import (
+    OPTIONAL,
+    CaseView,
+    Draft,
+    Facts,
+    Need,
+    Rating,
+    State,
+    Step,
+)
+from prima.core.reply import Button, Reply
+
+# The clarifying question's choices, in the order shown (typed numbers follow this order).
+CLARIFY_CHOICES: tuple[str, ...] = (
+    Category.MECHANICAL.value,
+    Category.ATTITUDINAL.value,
+    Category.SERVICE.value,
+    Category.UNUSUAL.value,
+    Category.NONE.value,
+)
+
+# Resolutions offered as buttons for "what do you expect?", per kind of complaint.
+RESOLUTION_OPTIONS: dict[Category, tuple[str, ...]] = {
+    Category.MECHANICAL: ("repair", "refund", "comfort"),
+    Category.ATTITUDINAL: ("apology", "explanation"),
+    Category.SERVICE: ("refund", "explanation", "apology"),
+    Category.UNUSUAL: ("explanation", "apology"),
+    Category.NONE: ("explanation",),
+}
+
+
+def button(label: str, data: str, **context: Any) -> Button:
+    return Button(label, data, context)
+
+
+def _column(buttons: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple((b,) for b in buttons)
+
+
+def clarify(*, again: bool = False) -> Reply:
+    return Reply(
+        "clarify_category",
+        {"again": again},
+        _column(button(f"category_{value}", f"cat:{value}") for value in CLARIFY_CHOICES),
+    )
+
+
+def _case_items(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
+    return [
+        {
+            "reference": case.reference,
+            "category": case.category.value,
+            "status": case.status,
+            "human_requested": case.human_requested,
+            "opened_at": case.opened_at,
+        }
+        for case in cases
+    ]
+
+
+def choose_case(cases: tuple[CaseView, ...], *, again: bool = False) -> Reply:
+    buttons = [button("about_case", f"case:{c.reference}", reference=c.reference) for c in cases]
+    buttons.append(button("new_case", "case:new"))
+    return Reply("choose_case", {"cases": _case_items(cases), "again": again}, _column(buttons))
+
+
+def question(draft: Draft, need: Need, *, lead: str | None) -> Reply:
+    context = {
+        "category": draft.category.value,
+        "editing": draft.editing,
+        "current": draft.answers.get(need.value) if draft.editing else None,
+    }
+    buttons: list[Button] = []
+    if need is Need.EXPECTATION:
+        options = RESOLUTION_OPTIONS[draft.category]
+        buttons = [button(f"resolution_{option}", f"res:{option}") for option in options]
+    if need in OPTIONAL:
+        buttons.append(button("skip", "skip"))
+    return Reply(f"ask_{need.value}", context, _column(buttons), lead=lead)
+
+
+def summary(draft: Draft, *, lead: str | None = None) -> Reply:
+    order = (Need.DESCRIPTION, *draft.questions())
+    context = {
+        "category": draft.category.value,
+        "answers": [
+            {"need": need.value, "value": draft.answers[need.value]}
+            for need in order
+            if draft.answers.get(need.value)
+        ],
+        "resolution": draft.resolution,
+        "notes": list(draft.notes),
+        "attachments": len(draft.attachments),
+    }
+    buttons = ((button("confirm_yes", "confirm:yes"),), (button("confirm_edit", "confirm:edit"),))
+    return Reply("summary", context, buttons, lead=lead)
+
+
+def which_part(draft: Draft) -> Reply:
+    parts = ["category", Need.DESCRIPTION.value, *(need.value for need in draft.questions())]
+    return Reply("which_part", {}, _column(button(f"part_{p}", f"edit:{p}") for p in parts))
+
+
+def case_opened(reference: str, draft: Draft, facts: Facts) -> Reply:
+    return Reply(
+        "case_opened",
+        {
+            "reference": reference,
+            "category": draft.category.value,
+            "open_now": facts.open_now,
+            "attachments": len(draft.attachments),
+        },
+    )
+
+
+def status(facts: Facts) -> Reply:
+    return Reply("status", {"cases": _case_items(facts.open_cases)})
+
+
+def human_requested(reference: str, facts: Facts, *, new_case: bool = False) -> Reply:
+    return Reply(
+        "human_requested",
+        {"reference": reference, "open_now": facts.open_now, "new_case": new_case},
+    )
+
+
+def choose_language(facts: Facts) -> Reply:
+    languages = facts.supported_languages
+    return Reply(
+        "choose_language", {}, _column(button(f"language_{x}", f"lang:{x}") for x in languages)
+    )
+
+
+def ask_rating(reference: str, *, again: bool = False) -> Reply:
+    buttons = _column(button(f"rating_{r.value}", f"rate:{reference}:{r.value}") for r in Rating)
+    return Reply("ask_rating", {"reference": reference, "again": again}, buttons)
+
+
+def ask_comment(rating: Rating) -> Reply:
+    return Reply("ask_comment", {"rating": rating.value}, ((button("skip", "comment:skip"),),))
+
+
+def reprompt(state: State, facts: Facts) -> tuple[Reply, ...]:
+    """The question the customer was answering, asked again after an interruption."""
+    draft = state.draft
+    match state.step:
+        case Step.CLARIFYING:
+            return (clarify(),)
+        case Step.CHOOSING_CASE:
+            offered = state.pending.offered if state.pending else ()
+            cases = tuple(c for c in facts.open_cases if c.reference in offered)
+            return (choose_case(cases),)
+        case Step.COLLECTING if draft is not None and draft.asking is not None:
+            return (question(draft, draft.asking, lead=None),)
+        case Step.CONFIRMING if draft is not None:
+            return (summary(draft),)
+        case Step.CORRECTING if draft is not None:
+            return (which_part(draft),)
+        case Step.RATING if state.feedback_case:
+            return (ask_rating(state.feedback_case),)
+        case Step.COMMENTING if state.rating:
+            return (ask_comment(state.rating),)
+    return ()

@@ -1,0 +1,348 @@
+"""A customer's conversation as data: where it stands, what has been collected, what came in.
+
+Everything here is plain, serialisable data; the decisions live in `actions.dialogue`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from prima.core.complaint import Category, Classification
+from prima.core.reply import Reply
+
+MAX_ANSWER_LENGTH = 1000
+
+
+class Step(StrEnum):
+    """Where the conversation stands: what the bot is waiting for."""
+
+    IDLE = "idle"
+    CLARIFYING = "clarifying"
+    CHOOSING_CASE = "choosing_case"
+    COLLECTING = "collecting"
+    CONFIRMING = "confirming"
+    CORRECTING = "correcting"
+    RATING = "rating"
+    COMMENTING = "commenting"
+
+
+class Need(StrEnum):
+    """What a field of the customer's needs is about (A3: practical, physical, emotional)."""
+
+    DESCRIPTION = "description"
+    ITEM = "item"
+    PLACE_TIME = "place_time"
+    PERSON = "person"
+    REFERENCE = "reference"
+    EXPECTATION = "expectation"
+
+
+# The questions asked for each kind of complaint, in order (DOMAIN.md: record the needs).
+QUESTIONS: dict[Category, tuple[Need, ...]] = {
+    Category.MECHANICAL: (Need.ITEM, Need.PLACE_TIME, Need.REFERENCE, Need.EXPECTATION),
+    Category.ATTITUDINAL: (Need.PLACE_TIME, Need.PERSON, Need.EXPECTATION),
+    Category.SERVICE: (Need.REFERENCE, Need.PLACE_TIME, Need.EXPECTATION),
+    Category.UNUSUAL: (Need.PLACE_TIME, Need.EXPECTATION),
+    Category.NONE: (Need.EXPECTATION,),
+}
+# Questions a customer may pass on (a "skip" button is offered).
+OPTIONAL: frozenset[Need] = frozenset({Need.ITEM, Need.REFERENCE, Need.PERSON, Need.PLACE_TIME})
+
+
+class NeedKind(StrEnum):
+    PRACTICAL = "practical"
+    PHYSICAL = "physical"
+    EMOTIONAL = "emotional"
+
+
+# Resolutions offered as buttons for the expectation question, and the need each serves.
+RESOLUTIONS: dict[str, NeedKind] = {
+    "repair": NeedKind.PRACTICAL,
+    "refund": NeedKind.PRACTICAL,
+    "explanation": NeedKind.PRACTICAL,
+    "comfort": NeedKind.PHYSICAL,
+    "apology": NeedKind.EMOTIONAL,
+}
+
+
+class Rating(StrEnum):
+    """Satisfaction levels from the course (DOMAIN.md)."""
+
+    KURANG_PUAS = "kurang_puas"
+    PUAS = "puas"
+    SANGAT_PUAS = "sangat_puas"
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """Something the customer sent besides text: Telegram's file id and metadata, not the file."""
+
+    kind: str
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    mime_type: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+    caption: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    message_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Attachment:
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A complaint being recorded, before the customer confirms it."""
+
+    category: Category
+    confidence: float | None
+    intent: str | None
+    answers: dict[str, str | None] = field(default_factory=dict)
+    resolution: str | None = None
+    notes: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+    asking: Need | None = None
+    editing: bool = False
+
+    def questions(self) -> tuple[Need, ...]:
+        return QUESTIONS[self.category]
+
+    def next_question(self) -> Need | None:
+        order = (Need.DESCRIPTION, *self.questions())
+        return next((q for q in order if q.value not in self.answers), None)
+
+    def need_kind(self) -> NeedKind | None:
+        return RESOLUTIONS.get(self.resolution or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "category": self.category.value,
+            "confidence": self.confidence,
+            "intent": self.intent,
+            "answers": dict(self.answers),
+            "resolution": self.resolution,
+            "notes": list(self.notes),
+            "attachments": [a.to_dict() for a in self.attachments],
+            "asking": self.asking.value if self.asking else None,
+            "editing": self.editing,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        return cls(
+            category=Category(data["category"]),
+            confidence=data.get("confidence"),
+            intent=data.get("intent"),
+            answers=dict(data.get("answers") or {}),
+            resolution=data.get("resolution"),
+            notes=tuple(data.get("notes") or ()),
+            attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
+            asking=Need(data["asking"]) if data.get("asking") else None,
+            editing=bool(data.get("editing")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A message not yet placed: waiting for its kind, or for which case it belongs to."""
+
+    texts: tuple[str, ...] = ()
+    category: Category | None = None
+    confidence: float | None = None
+    intent: str | None = None
+    offered: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "texts": list(self.texts),
+            "category": self.category.value if self.category else None,
+            "confidence": self.confidence,
+            "intent": self.intent,
+            "offered": list(self.offered),
+            "attachments": [a.to_dict() for a in self.attachments],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Pending:
+        return cls(
+            texts=tuple(data.get("texts") or ()),
+            category=Category(data["category"]) if data.get("category") else None,
+            confidence=data.get("confidence"),
+            intent=data.get("intent"),
+            offered=tuple(data.get("offered") or ()),
+            attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """The whole conversation state of one customer; stored after every turn."""
+
+    step: Step = Step.IDLE
+    draft: Draft | None = None
+    parked: Draft | None = None
+    pending: Pending | None = None
+    feedback_case: str | None = None
+    rating: Rating | None = None
+    language_chosen: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "draft": self.draft.to_dict() if self.draft else None,
+            "parked": self.parked.to_dict() if self.parked else None,
+            "pending": self.pending.to_dict() if self.pending else None,
+            "feedback_case": self.feedback_case,
+            "rating": self.rating.value if self.rating else None,
+            "language_chosen": self.language_chosen,
+        }
+
+    @classmethod
+    def from_stored(cls, step: str, data: dict[str, Any]) -> State:
+        return cls(
+            step=Step(step),
+            draft=Draft.from_dict(data["draft"]) if data.get("draft") else None,
+            parked=Draft.from_dict(data["parked"]) if data.get("parked") else None,
+            pending=Pending.from_dict(data["pending"]) if data.get("pending") else None,
+            feedback_case=data.get("feedback_case"),
+            rating=Rating(data["rating"]) if data.get("rating") else None,
+            language_chosen=bool(data.get("language_chosen")),
+        )
+
+
+# --- What comes in ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text message; `classification` is None when the NLU was not asked or is unavailable."""
+
+    text: str
+    classification: Classification | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """An inline button pressed (its callback data)."""
+
+    data: str
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    argument: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    attachment: Attachment
+    caption: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsupported:
+    """Content the bot cannot take (stickers, polls, games, ...)."""
+
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResolved:
+    """Staff resolved one of the customer's cases: time to ask for feedback."""
+
+    reference: str
+
+
+Event = Text | Press | Command | Media | Unsupported | CaseResolved
+
+
+# --- What the decision needs to know, and what it decides ----------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseView:
+    """One of the customer's cases as the conversation sees it."""
+
+    reference: str
+    category: Category
+    status: str
+    human_requested: bool
+    opened_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """Everything outside the conversation state that a decision depends on."""
+
+    language: str
+    supported_languages: tuple[str, ...]
+    open_cases: tuple[CaseView, ...]
+    new_reference: str
+    open_now: bool
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    reference: str
+    draft: Draft
+    human_requested: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AddToCase:
+    reference: str
+    texts: tuple[str, ...]
+    attachments: tuple[Attachment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestHuman:
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class RecordRating:
+    reference: str
+    rating: Rating
+
+
+@dataclass(frozen=True, slots=True)
+class RecordComment:
+    reference: str
+    comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    language: str
+
+
+Effect = OpenCase | AddToCase | RequestHuman | RecordRating | RecordComment | SetLanguage
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    state: State
+    replies: tuple[Reply, ...]
+    effects: tuple[Effect, ...] = ()
+    language: str | None = None
+
+    def but(self, **changes: Any) -> Decision:
+        return replace(self, **changes)
+
+
+def clip(text: str, limit: int = MAX_ANSWER_LENGTH) -> str:
+    """An answer as stored in the draft; the transcript keeps the full message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
