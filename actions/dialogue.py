@@ -240,6 +240,8 @@ def _rate(state: State, reference: str, level: str, facts: Facts) -> Decision:
 
 
 def _text(state: State, event: Text, facts: Facts) -> Decision:
+    if not event.text.strip():
+        return Decision(state, (Reply("empty_message"), *reprompt(state, facts)))
     match state.step:
         case Step.IDLE:
             return _idle_text(state, event, facts)

@@ -3,76 +3,93 @@
 from __future__ import annotations
 
 import asyncio
-import logging
+import itertools
 from typing import TextIO
 
-from actions.acknowledge import Reply, acknowledge, acknowledge_category, category_from_choice
-from nlu.client import NLUError
 from prima.bootstrap import Runtime
+from prima.core.commands import parse_command
 from prima.core.complaint import Classification
-from prima.core.language import detect_language
-from prima.core.text import EmptyTextError
+from prima.core.conversation import Press, Text
+from prima.core.reply import Reply
 from prima.rendering import to_plain_text
+from prima.storage.repository import Repository
+from prima.turns import Conversations, Incoming
 
-logger = logging.getLogger(__name__)
-
-HELP = "(/lang id | /lang en to switch language, /quit to leave)"
+HELP = "(/lang id | /lang en to switch language, /quit to leave; type a number to press a button)"
 PROMPT = {"id": "Anda", "en": "You"}
+# The console customer: ids no Telegram user has.
+CONSOLE_USER = 0
+
+
+class ConsoleSender:
+    """Prints the bot's messages as plain text, buttons as a numbered list."""
+
+    def __init__(self, name: str, stdout: TextIO) -> None:
+        self._name = name
+        self._out = stdout
+        self._ids = itertools.count(1)
+        self.buttons: list[str] = []
+
+    async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
+        print(f"\n{self._name}: {to_plain_text(text)}", file=self._out, flush=True)
+        flat = [button for row in buttons for button in row]
+        self.buttons = [data for _, data in flat]
+        for number, (label, _) in enumerate(flat, start=1):
+            print(f"  [{number}] {label}", file=self._out, flush=True)
+        return next(self._ids)
 
 
 async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     """Chat until end of input or /quit. Each bot message is followed by what the NLU read."""
-    renderer = runtime.renderer()
-    language: str = runtime.config.languages.default
-    supported = runtime.config.languages.supported
-
-    def say(reply: Reply) -> None:
-        message = renderer.render(language, reply, **runtime.reply_context(language))
-        print(f"\n{runtime.config.service.name}: {to_plain_text(message)}", file=stdout, flush=True)
-
     logs = runtime.settings.state_dir / "logs"
     print(f"Starting… {HELP}\n(logs: {logs})", file=stdout, flush=True)
-    async with runtime.classifier() as nlu:
-        say(Reply("greet"))
-        awaiting_choice = False
-        while True:
-            print(f"\n{PROMPT.get(language, 'Anda')}: ", end="", file=stdout, flush=True)
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
-                say(Reply("goodbye"))
-                return 0
-            text = line.strip()
-            if text in ("/quit", "/exit"):
-                say(Reply("goodbye"))
-                return 0
-            if text.startswith("/lang"):
-                wanted = text.removeprefix("/lang").strip()
-                if wanted in supported:
-                    language = wanted
-                say(Reply("greet"))
-                continue
-            if awaiting_choice and (category := category_from_choice(text)) is not None:
-                awaiting_choice = False
-                say(acknowledge_category(category))
-                continue
-            if len(text.split()) >= 3:
-                detected = detect_language(text, default=language)
-                if detected in supported:
-                    language = detected
-            try:
-                classification = await nlu.classify(text)
-            except EmptyTextError:
-                say(Reply("empty_message"))
-                continue
-            except NLUError as exc:
-                # Expected while the NLU server restarts: one line for the operator, no trace.
-                logger.warning("classifying a console message failed: %s", exc)
-                say(Reply("nlu_unavailable"))
-                continue
-            reply = acknowledge(classification)
-            awaiting_choice = reply.template == "clarify_category"
-            say(reply)
-            print(_describe(classification), file=stdout, flush=True)
+    sender = ConsoleSender(runtime.config.service.name, stdout)
+    renderer = runtime.renderer()
+    async with (
+        runtime.database() as sessions,
+        runtime.guards(flood_limit=False) as guards,
+        runtime.classifier() as nlu,
+    ):
+        service = runtime.conversations(sessions, nlu, guards, sender)
+        stop = asyncio.Event()
+        dispatcher = asyncio.create_task(service.run_dispatcher(stop))
+        language: str = runtime.config.languages.default
+        try:
+            await service.handle(_incoming("/start", []))
+            while True:
+                print(f"\n{PROMPT.get(language, 'Anda')}: ", end="", file=stdout, flush=True)
+                line = await asyncio.to_thread(stdin.readline)
+                text = line.strip()
+                if not line or text in ("/quit", "/exit"):
+                    goodbye = renderer.render(
+                        language, Reply("goodbye"), **runtime.reply_context(language)
+                    )
+                    print(f"\n{runtime.config.service.name}: {to_plain_text(goodbye)}", file=stdout)
+                    return 0
+                result = await service.handle(_incoming(text, sender.buttons))
+                if result.classification is not None:
+                    print(_describe(result.classification), file=stdout, flush=True)
+                language = await _language(service, language)
+        finally:
+            stop.set()
+            await dispatcher
+
+
+def _incoming(text: str, buttons: list[str]) -> Incoming:
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        event: Press | Text = Press(buttons[int(text) - 1])
+        kind = "button"
+    elif (command := parse_command(text)) is not None:
+        return Incoming(CONSOLE_USER, CONSOLE_USER, None, command, "command", text)
+    else:
+        event, kind = Text(text), "text"
+    return Incoming(CONSOLE_USER, CONSOLE_USER, None, event, kind, text)
+
+
+async def _language(service: Conversations, current: str) -> str:
+    async with service.sessions() as session:
+        customer = await Repository(session).customer_for_user(CONSOLE_USER)
+    return customer.language if customer else current
 
 
 def _describe(result: Classification) -> str:

@@ -7,6 +7,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -14,8 +17,11 @@ from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
 from prima.core.ports import Classifier
+from prima.guards import Guards, MemoryGuards, RedisGuards
 from prima.rendering import Renderer
 from prima.settings import Settings
+from prima.storage.database import create_engine, default_url, migrate, sessions
+from prima.turns import Conversations, Sender
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,3 +80,60 @@ class Runtime:
         )
         async with server, self.nlu_client(server.url, server.token) as client:
             yield client
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.database_url or default_url(self.settings.state_dir)
+
+    @asynccontextmanager
+    async def database(
+        self, *, upgrade: bool = True
+    ) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+        """Sessions on `DATABASE_URL` (SQLite under the state directory when unset).
+
+        The schema is brought up to date first unless `upgrade` is False.
+        """
+        engine = create_engine(self.database_url)
+        try:
+            if upgrade:
+                await migrate(engine)
+            yield sessions(engine)
+        finally:
+            await engine.dispose()
+
+    @asynccontextmanager
+    async def guards(self, *, flood_limit: bool = True) -> AsyncIterator[Guards]:
+        """Redis-backed when `REDIS_URL` is set, otherwise in this process's memory.
+
+        The console (one local user, maybe typing from a script) has no flood limit.
+        """
+        limits = self.config.conversation
+        messages = limits.flood_messages if flood_limit else 1_000_000
+        guards: Guards
+        if self.settings.redis_url:
+            redis = Redis.from_url(self.settings.redis_url)
+            await redis.ping()
+            guards = RedisGuards(redis, messages, limits.flood_seconds)
+        else:
+            guards = MemoryGuards(messages, limits.flood_seconds)
+        try:
+            yield guards
+        finally:
+            await guards.close()
+
+    def conversations(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        classifier: Classifier | None,
+        guards: Guards,
+        sender: Sender,
+    ) -> Conversations:
+        return Conversations(
+            sessions=sessions,
+            classifier=classifier,
+            renderer=self.renderer(),
+            config=self.config,
+            guards=guards,
+            sender=sender,
+            reply_context=self.reply_context,
+        )

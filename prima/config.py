@@ -116,11 +116,21 @@ class NLUSection(_Section):
     server_start_timeout_seconds: Annotated[float, Field(gt=0.0, le=600.0)] = 180.0
 
 
+class ConversationSection(_Section):
+    """Per-customer limits and the case reference format."""
+
+    reference_prefix: Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")] = "PRM"
+    flood_messages: Annotated[int, Field(ge=2, le=100)] = 8
+    flood_seconds: Annotated[float, Field(gt=0.0, le=600.0)] = 10.0
+    max_message_length: Annotated[int, Field(ge=100, le=20_000)] = 4096
+
+
 class ServiceConfig(_Section):
     service: ServiceSection = ServiceSection()
     languages: LanguagesSection = LanguagesSection()
     business_hours: BusinessHoursSection = BusinessHoursSection()
     nlu: NLUSection = NLUSection()
+    conversation: ConversationSection = ConversationSection()
 
 
 def load_config(path: Path) -> ServiceConfig:

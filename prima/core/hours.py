@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import time
+from datetime import datetime, time, tzinfo
 from typing import Protocol
 
 DAY_NAMES = {
@@ -49,3 +49,12 @@ def _clock(moment: time, language: str) -> str:
         return "24.00" if language == "id" else "24:00"
     separator = "." if language == "id" else ":"
     return f"{moment.hour:02d}{separator}{moment.minute:02d}"
+
+
+def is_open(days: Mapping[str, Opening | None], zone: tzinfo, now: datetime) -> bool:
+    """Whether the office is open at `now` (an aware datetime), in its own time zone."""
+    local = now.astimezone(zone)
+    opening = days.get(WEEKDAYS[local.weekday()])
+    if opening is None:
+        return False
+    return opening.opens <= local.time().replace(tzinfo=None) <= opening.closes

@@ -1,0 +1,163 @@
+"""Per-chat ordering, duplicate updates and flood limits: in memory, or shared through Redis.
+
+Without Redis the guarantees hold within one process; with Redis, across every instance
+sharing it. The database's `processed_updates` table stays the final word on duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from enum import Enum
+from typing import Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import LockError
+
+logger = logging.getLogger(__name__)
+
+# An update being handled is marked for this long; if the handler dies, the mark expires and
+# Telegram's redelivery is processed (the database then rules out a double effect).
+IN_FLIGHT_SECONDS = 120
+SEEN_SECONDS = 24 * 3600
+LOCK_SECONDS = 60
+LOCK_WAIT_SECONDS = 90
+
+
+class Flood(Enum):
+    ALLOW = "allow"
+    NOTIFY = "notify"  # over the limit: tell the customer once per window
+    QUIET = "quiet"  # still over the limit, already told
+
+
+class Guards(Protocol):
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]: ...
+
+    async def begin_update(self, update_id: int) -> bool:
+        """False if the update is already being handled or was handled."""
+
+    async def end_update(self, update_id: int, *, done: bool) -> None: ...
+
+    async def flood(self, chat_id: int) -> Flood: ...
+
+    async def close(self) -> None: ...
+
+
+class MemoryGuards:
+    """One process: asyncio locks (FIFO per chat), a bounded seen-set, a sliding window."""
+
+    def __init__(self, flood_messages: int, flood_seconds: float, remember: int = 100_000) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._seen: dict[int, float] = {}
+        self._remember = remember
+        self._windows: dict[int, deque[float]] = {}
+        self._notified: dict[int, float] = {}
+        self._limit, self._seconds = flood_messages, flood_seconds
+
+    @asynccontextmanager
+    async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat_id]
+            if users <= 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, users - 1)
+
+    async def begin_update(self, update_id: int) -> bool:
+        now = time.monotonic()
+        expires = self._seen.get(update_id)
+        if expires is not None and expires > now:
+            return False
+        self._seen[update_id] = now + IN_FLIGHT_SECONDS
+        if len(self._seen) > self._remember:
+            for key in list(self._seen)[: len(self._seen) // 2]:
+                del self._seen[key]
+        return True
+
+    async def end_update(self, update_id: int, *, done: bool) -> None:
+        if done:
+            self._seen[update_id] = time.monotonic() + SEEN_SECONDS
+        else:
+            self._seen.pop(update_id, None)
+
+    async def flood(self, chat_id: int) -> Flood:
+        now = time.monotonic()
+        window = self._windows.setdefault(chat_id, deque())
+        while window and window[0] <= now - self._seconds:
+            window.popleft()
+        window.append(now)
+        if len(window) <= self._limit:
+            return Flood.ALLOW
+        if self._notified.get(chat_id, 0.0) > now - self._seconds:
+            return Flood.QUIET
+        self._notified[chat_id] = now
+        return Flood.NOTIFY
+
+    async def close(self) -> None:
+        self._locks.clear()
+
+
+class RedisGuards:
+    """Shared by every instance: Redis locks, SET NX marks, fixed-window counters."""
+
+    def __init__(
+        self, redis: Redis, flood_messages: int, flood_seconds: float, prefix: str = "prima"
+    ) -> None:
+        self.redis = redis
+        self._limit, self._seconds = flood_messages, flood_seconds
+        self._prefix = prefix
+
+    @asynccontextmanager
+    async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
+        lock = self.redis.lock(
+            f"{self._prefix}:lock:chat:{chat_id}",
+            timeout=LOCK_SECONDS,
+            sleep=0.005,
+            blocking_timeout=LOCK_WAIT_SECONDS,
+        )
+        if not await lock.acquire():
+            raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
+        try:
+            yield
+        finally:
+            try:
+                await lock.release()
+            except LockError:
+                logger.warning("a chat lock expired before its turn finished")
+
+    async def begin_update(self, update_id: int) -> bool:
+        key = f"{self._prefix}:update:{update_id}"
+        return bool(await self.redis.set(key, "1", nx=True, ex=IN_FLIGHT_SECONDS))
+
+    async def end_update(self, update_id: int, *, done: bool) -> None:
+        key = f"{self._prefix}:update:{update_id}"
+        if done:
+            await self.redis.set(key, "2", ex=SEEN_SECONDS)
+        else:
+            await self.redis.delete(key)
+
+    async def flood(self, chat_id: int) -> Flood:
+        window = int(time.time() // self._seconds)
+        key = f"{self._prefix}:flood:{chat_id}:{window}"
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.incr(key)
+            pipe.expire(key, int(self._seconds) + 1)
+            count, _ = await pipe.execute()
+        if int(count) <= self._limit:
+            return Flood.ALLOW
+        told = await self.redis.set(
+            f"{self._prefix}:flood-told:{chat_id}:{window}", "1", nx=True, ex=int(self._seconds) + 1
+        )
+        return Flood.NOTIFY if told else Flood.QUIET
+
+    async def close(self) -> None:
+        await self.redis.aclose()

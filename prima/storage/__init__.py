@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the database engine, Alembic migrations and the repository."""

@@ -1,0 +1,444 @@
+"""Reading and writing Prima's records within one database transaction."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from prima.core.complaint import Category
+from prima.core.conversation import Attachment as AttachmentData
+from prima.core.conversation import CaseView, Draft, Rating, State
+from prima.storage.models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Conversation,
+    Customer,
+    Feedback,
+    Message,
+    ProcessedUpdate,
+)
+
+# Case references: no 0/O, 1/I/L, so they read well aloud and on paper.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REFERENCE_LENGTH = 4
+OPEN = "open"
+RESOLVED = "resolved"
+
+
+class UnknownCaseError(LookupError):
+    """No case with that reference (for this customer)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A message waiting in the outbox."""
+
+    id: int
+    customer_id: int
+    chat_id: int
+    text: str
+    buttons: list[list[list[str]]]
+    attempts: int
+
+
+class Repository:
+    """All queries Prima makes, on one session; the caller owns the transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- updates and customers -------------------------------------------------------------
+
+    async def claim_update(self, update_id: int, now: datetime) -> bool:
+        """Record `update_id` as handled; False if it already was (a repeated delivery)."""
+        if await self.session.get(ProcessedUpdate, update_id) is not None:
+            return False
+        try:
+            async with self.session.begin_nested():
+                self.session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
+        except IntegrityError:
+            return False
+        return True
+
+    async def customer(
+        self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
+    ) -> Customer:
+        """The customer for a Telegram user, created on first contact; chat and name kept fresh."""
+        found = await self.session.scalar(
+            select(Customer).where(Customer.telegram_user_id == user_id)
+        )
+        if found is None:
+            found = Customer(
+                telegram_user_id=user_id,
+                chat_id=chat_id,
+                first_name=first_name,
+                language=language,
+                reachable=True,
+                created_at=now,
+                updated_at=now,
+            )
+            self.session.add(found)
+            await self.session.flush()
+            return found
+        if found.chat_id != chat_id or found.first_name != first_name or not found.reachable:
+            found.chat_id, found.first_name = chat_id, first_name
+            found.reachable, found.unreachable_since = True, None
+            found.updated_at = now
+        return found
+
+    async def customer_for_user(self, user_id: int) -> Customer | None:
+        return await self.session.scalar(
+            select(Customer).where(Customer.telegram_user_id == user_id)
+        )
+
+    async def customer_by_id(self, customer_id: int) -> Customer:
+        customer = await self.session.get(Customer, customer_id)
+        if customer is None:
+            raise LookupError(f"no customer {customer_id}")
+        return customer
+
+    async def mark_unreachable(self, customer_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(Customer)
+            .where(Customer.id == customer_id)
+            .values(reachable=False, unreachable_since=now, updated_at=now)
+        )
+
+    # --- conversation state ----------------------------------------------------------------
+
+    async def conversation(self, customer_id: int, *, lock: bool = False) -> tuple[State, int]:
+        """The stored state and its turn counter (locked for update on PostgreSQL)."""
+        query = select(Conversation).where(Conversation.customer_id == customer_id)
+        row = await self.session.scalar(query.with_for_update() if lock else query)
+        if row is None:
+            return State(), 0
+        return State.from_stored(row.step, row.data), row.turns
+
+    async def save_conversation(self, customer_id: int, state: State, now: datetime) -> None:
+        row = await self.session.get(Conversation, customer_id)
+        if row is None:
+            row = Conversation(customer_id=customer_id, turns=0)
+            self.session.add(row)
+        row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
+        row.turns = (row.turns or 0) + 1
+
+    # --- cases -------------------------------------------------------------------------------
+
+    async def new_reference(self, prefix: str) -> str:
+        """A case reference nobody has yet, e.g. `PRM-7K3Q`."""
+        while True:
+            code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            reference = f"{prefix}-{code}"
+            if (
+                await self.session.scalar(select(Case.id).where(Case.reference == reference))
+                is None
+            ):
+                return reference
+
+    async def open_cases(self, customer_id: int) -> list[CaseView]:
+        rows = await self.session.scalars(
+            select(Case)
+            .where(Case.customer_id == customer_id, Case.status == OPEN)
+            .order_by(Case.opened_at.desc(), Case.id.desc())
+        )
+        return [_view(case) for case in rows]
+
+    async def case(self, reference: str, customer_id: int | None = None) -> Case:
+        query = select(Case).where(Case.reference == reference)
+        if customer_id is not None:
+            query = query.where(Case.customer_id == customer_id)
+        case = await self.session.scalar(query)
+        if case is None:
+            raise UnknownCaseError(reference)
+        return case
+
+    async def open_case(
+        self,
+        customer: Customer,
+        reference: str,
+        draft: Draft,
+        *,
+        human_requested: bool,
+        now: datetime,
+    ) -> Case:
+        needs: dict[str, Any] = {
+            "answers": dict(draft.answers),
+            "resolution": draft.resolution,
+            "need": need.value if (need := draft.need_kind()) else None,
+            "notes": list(draft.notes),
+        }
+        case = Case(
+            reference=reference,
+            customer_id=customer.id,
+            category=draft.category.value,
+            intent=draft.intent,
+            confidence=draft.confidence,
+            needs=needs,
+            status=OPEN,
+            human_requested=human_requested,
+            language=customer.language,
+            opened_at=now,
+            updated_at=now,
+        )
+        self.session.add(case)
+        await self.session.flush()
+        self._event(case, now, "customer", "opened", {"category": case.category})
+        if human_requested:
+            self._event(case, now, "customer", "human_requested", {})
+        for attachment in draft.attachments:
+            self._attach(case, attachment, now)
+        return case
+
+    async def add_to_case(
+        self,
+        reference: str,
+        customer_id: int,
+        texts: Sequence[str],
+        attachments: Sequence[AttachmentData],
+        now: datetime,
+    ) -> Case:
+        case = await self.case(reference, customer_id)
+        if texts:
+            self._event(case, now, "customer", "information_added", {"texts": list(texts)})
+        for attachment in attachments:
+            self._attach(case, attachment, now)
+            self._event(case, now, "customer", "attachment_added", {"kind": attachment.kind})
+        case.updated_at = now
+        return case
+
+    async def request_human(self, reference: str, customer_id: int, now: datetime) -> Case:
+        case = await self.case(reference, customer_id)
+        if not case.human_requested:
+            case.human_requested, case.updated_at = True, now
+        self._event(case, now, "customer", "human_requested", {})
+        return case
+
+    async def resolve_case(
+        self, reference: str, actor: str, resolution: str | None, now: datetime
+    ) -> Case | None:
+        """Mark a case resolved; None if it already was."""
+        case = await self.case(reference)
+        if case.status == RESOLVED:
+            return None
+        case.status, case.resolved_at, case.updated_at = RESOLVED, now, now
+        case.resolved_by, case.resolution = actor, resolution
+        self._event(case, now, actor, "resolved", {"resolution": resolution})
+        return case
+
+    async def record_rating(
+        self, reference: str, customer_id: int, rating: Rating, now: datetime
+    ) -> None:
+        case = await self.case(reference, customer_id)
+        feedback = await self._feedback(case, now)
+        feedback.rating, feedback.updated_at = rating.value, now
+        self._event(case, now, "customer", "rated", {"rating": rating.value})
+
+    async def record_comment(
+        self, reference: str, customer_id: int, comment: str, now: datetime
+    ) -> None:
+        case = await self.case(reference, customer_id)
+        feedback = await self._feedback(case, now)
+        feedback.comment, feedback.updated_at = comment, now
+        self._event(case, now, "customer", "commented", {})
+
+    async def feedback(self, case_id: int) -> Feedback | None:
+        return await self.session.get(Feedback, case_id)
+
+    async def timeline(self, case_id: int) -> list[CaseEvent]:
+        rows = await self.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+        return list(rows)
+
+    async def attachments(self, case_id: int) -> list[Attachment]:
+        rows = await self.session.scalars(
+            select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
+        )
+        return list(rows)
+
+    async def cases(self, *, status: str | None = None, limit: int = 100) -> list[Case]:
+        query = select(Case).order_by(Case.opened_at.desc(), Case.id.desc()).limit(limit)
+        if status:
+            query = query.where(Case.status == status)
+        return list(await self.session.scalars(query))
+
+    async def _feedback(self, case: Case, now: datetime) -> Feedback:
+        feedback = await self.session.get(Feedback, case.id)
+        if feedback is None:
+            feedback = Feedback(case_id=case.id, created_at=now, updated_at=now)
+            self.session.add(feedback)
+        return feedback
+
+    def _event(
+        self, case: Case, now: datetime, actor: str, kind: str, detail: dict[str, Any]
+    ) -> None:
+        self.session.add(CaseEvent(case_id=case.id, at=now, actor=actor, kind=kind, detail=detail))
+
+    def _attach(self, case: Case, data: AttachmentData, now: datetime) -> None:
+        self.session.add(
+            Attachment(
+                case_id=case.id,
+                kind=data.kind,
+                file_id=data.file_id,
+                file_unique_id=data.file_unique_id,
+                mime_type=data.mime_type,
+                file_name=data.file_name,
+                file_size=data.file_size,
+                caption=data.caption,
+                latitude=data.latitude,
+                longitude=data.longitude,
+                telegram_message_id=data.message_id,
+                created_at=now,
+            )
+        )
+
+    # --- transcript and outbox ---------------------------------------------------------------
+
+    async def record_inbound(
+        self,
+        customer_id: int,
+        kind: str,
+        text: str | None,
+        *,
+        update_id: int | None,
+        message_id: int | None,
+        now: datetime,
+    ) -> Message:
+        message = Message(
+            customer_id=customer_id,
+            direction="in",
+            kind=kind,
+            text=text,
+            update_id=update_id,
+            telegram_message_id=message_id,
+            created_at=now,
+            attempts=0,
+        )
+        self.session.add(message)
+        return message
+
+    async def queue_outbound(
+        self,
+        customer: Customer,
+        text: str,
+        buttons: Sequence[Sequence[tuple[str, str]]],
+        *,
+        case_id: int | None,
+        now: datetime,
+        lease: timedelta,
+    ) -> Message:
+        """An outgoing message, claimed by the caller for `lease` so it can send it at once."""
+        message = Message(
+            customer_id=customer.id,
+            case_id=case_id,
+            direction="out",
+            kind="text",
+            text=text,
+            buttons={"rows": [[list(b) for b in row] for row in buttons]} if buttons else None,
+            created_at=now,
+            delivery="pending",
+            claimed_until=now + lease,
+            attempts=0,
+        )
+        self.session.add(message)
+        await self.session.flush()
+        return message
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Outgoing]:
+        """Pending messages nobody holds, oldest first, each claimed for `lease`.
+
+        On PostgreSQL the rows are locked with SKIP LOCKED, so two dispatchers never take the
+        same message; SQLite serialises writers instead.
+        """
+        query = (
+            select(Message, Customer.chat_id)
+            .join(Customer, Customer.id == Message.customer_id)
+            .where(
+                Message.direction == "out",
+                Message.delivery == "pending",
+                or_(Message.claimed_until.is_(None), Message.claimed_until < now),
+            )
+            .order_by(Message.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Message)
+        )
+        rows = (await self.session.execute(query)).all()
+        claimed = []
+        for message, chat_id in rows:
+            message.claimed_until = now + lease
+            claimed.append(_outgoing(message, chat_id))
+        return claimed
+
+    async def outgoing(self, message_id: int) -> Outgoing:
+        message = await self.session.get(Message, message_id)
+        if message is None:
+            raise LookupError(f"no message {message_id}")
+        customer = await self.customer_by_id(message.customer_id)
+        return _outgoing(message, customer.chat_id)
+
+    async def mark_sent(self, message_id: int, telegram_message_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(
+                delivery="sent",
+                telegram_message_id=telegram_message_id,
+                sent_at=now,
+                claimed_until=None,
+                attempts=Message.attempts + 1,
+            )
+        )
+
+    async def mark_failed(
+        self, message_id: int, error: str, now: datetime, *, retry_at: datetime | None
+    ) -> None:
+        """A failed send: retried after `retry_at`, or given up when it is None."""
+        await self.session.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(
+                delivery="pending" if retry_at else "failed",
+                claimed_until=retry_at,
+                last_error=error[:256],
+                attempts=Message.attempts + 1,
+            )
+        )
+
+    async def transcript(self, customer_id: int) -> list[Message]:
+        rows = await self.session.scalars(
+            select(Message).where(Message.customer_id == customer_id).order_by(Message.id)
+        )
+        return list(rows)
+
+    async def count(self, model: type[Any]) -> int:
+        return int(await self.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _view(case: Case) -> CaseView:
+    return CaseView(
+        reference=case.reference,
+        category=Category(case.category),
+        status=case.status,
+        human_requested=case.human_requested,
+        opened_at=case.opened_at,
+    )
+
+
+def _outgoing(message: Message, chat_id: int) -> Outgoing:
+    rows = (message.buttons or {}).get("rows", [])
+    return Outgoing(
+        id=message.id,
+        customer_id=message.customer_id,
+        chat_id=chat_id,
+        text=message.text or "",
+        buttons=rows,
+        attempts=message.attempts,
+    )

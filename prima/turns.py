@@ -1,0 +1,400 @@
+"""Handling one customer turn end to end: guard, classify, decide, store, reply.
+
+The decisions are `actions.dialogue.decide` (pure); this module is the application service
+around it: it holds the per-chat lock, records the transcript, carries out the decision's
+effects in one database transaction, and delivers the replies through the outbox.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import Enum
+from typing import Any, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from actions.dialogue import decide, needs_nlu
+from nlu.client import NLUError
+from prima.config import ServiceConfig
+from prima.core.complaint import Classification
+from prima.core.conversation import (
+    AddToCase,
+    CaseResolved,
+    Decision,
+    Effect,
+    Event,
+    Facts,
+    Media,
+    OpenCase,
+    RecordComment,
+    RecordRating,
+    RequestHuman,
+    SetLanguage,
+    State,
+    Text,
+)
+from prima.core.hours import is_open
+from prima.core.ports import Classifier
+from prima.core.reply import Reply
+from prima.core.text import EmptyTextError
+from prima.guards import Flood, Guards
+from prima.rendering import Renderer
+from prima.storage.models import Customer
+from prima.storage.repository import Outgoing, Repository
+
+logger = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(seconds=60)
+MAX_SEND_ATTEMPTS = 8
+
+
+class Unreachable(Exception):
+    """The customer blocked the bot (or deleted their account): stop sending."""
+
+
+class RetryLater(Exception):
+    """The messaging service asked us to slow down."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Sender(Protocol):
+    """Delivers one message to a chat; returns the platform's message id."""
+
+    async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Incoming:
+    """One thing a customer did, as the adapters hand it over."""
+
+    user_id: int
+    chat_id: int
+    first_name: str | None
+    event: Event
+    kind: str
+    text: str | None = None
+    update_id: int | None = None
+    message_id: int | None = None
+
+
+class Outcome(Enum):
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    FLOODED = "flooded"
+
+
+@dataclass(slots=True)
+class TurnResult:
+    outcome: Outcome
+    sent: list[int] = field(default_factory=list)
+    classification: Classification | None = None
+
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Conversations:
+    """The customer conversation service: one instance per process, shared by all chats."""
+
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        classifier: Classifier | None,
+        renderer: Renderer,
+        config: ServiceConfig,
+        guards: Guards,
+        sender: Sender,
+        reply_context: Callable[[str], dict[str, Any]],
+        clock: Clock = utc_now,
+    ) -> None:
+        self.sessions = sessions
+        self.classifier = classifier
+        self.renderer = renderer
+        self.config = config
+        self.guards = guards
+        self.sender = sender
+        self.reply_context = reply_context
+        self.clock = clock
+
+    # --- turns -----------------------------------------------------------------------------
+
+    async def handle(self, incoming: Incoming) -> TurnResult:
+        """Handle one update at most once, in order with the same chat's other updates."""
+        update_id = incoming.update_id
+        if update_id is not None and not await self.guards.begin_update(update_id):
+            return TurnResult(Outcome.DUPLICATE)
+        done = False
+        try:
+            async with self.guards.chat_lock(incoming.chat_id):
+                result = await self._turn(incoming)
+            done = True
+            return result
+        finally:
+            if update_id is not None:
+                await self.guards.end_update(update_id, done=done)
+
+    async def _turn(self, incoming: Incoming) -> TurnResult:
+        flood = await self.guards.flood(incoming.chat_id)
+        classification = None
+        if flood is Flood.ALLOW:
+            classification = await self._classify_if_needed(incoming)
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            if incoming.update_id is not None and not await repo.claim_update(
+                incoming.update_id, now
+            ):
+                return TurnResult(Outcome.DUPLICATE)
+            customer = await repo.customer(
+                incoming.user_id,
+                incoming.chat_id,
+                incoming.first_name,
+                self.config.languages.default,
+                now,
+            )
+            limit = self.config.conversation.max_message_length
+            await repo.record_inbound(
+                customer.id,
+                incoming.kind,
+                incoming.text[:limit] if incoming.text else None,
+                update_id=incoming.update_id,
+                message_id=incoming.message_id,
+                now=now,
+            )
+            if flood is not Flood.ALLOW:
+                replies = (Reply("flood_notice"),) if flood is Flood.NOTIFY else ()
+                queued = await self._queue(repo, customer, replies, customer.language, now)
+                outcome = Outcome.FLOODED
+            else:
+                state, _ = await repo.conversation(customer.id, lock=True)
+                event = _with_classification(incoming.event, classification)
+                decision = await self._decide(repo, customer, state, event, now)
+                queued = await self._apply(repo, customer, decision, now)
+                outcome = Outcome.HANDLED
+        sent = await self._deliver_now(queued)
+        return TurnResult(outcome, sent, classification)
+
+    async def _classify_if_needed(self, incoming: Incoming) -> Classification | None:
+        event = incoming.event
+        text = event.text if isinstance(event, Text) else None
+        if isinstance(event, Media) and event.caption is not None:
+            text = event.caption.text
+        if text is None or self.classifier is None:
+            return None
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            found = await repo.customer_for_user(incoming.user_id)
+            state = (await repo.conversation(found.id))[0] if found else State()
+        if not needs_nlu(state, event):
+            return None
+        try:
+            return await self.classifier.classify(text)
+        except EmptyTextError:
+            return None
+        except NLUError as exc:
+            # The conversation goes on: without a reading, the customer picks the kind.
+            logger.warning("NLU unavailable, asking the customer instead: %s", exc)
+            return None
+
+    async def _decide(
+        self, repo: Repository, customer: Customer, state: State, event: Event, now: datetime
+    ) -> Decision:
+        hours = self.config.business_hours
+        facts = Facts(
+            language=customer.language,
+            supported_languages=tuple(self.config.languages.supported),
+            open_cases=tuple(await repo.open_cases(customer.id)),
+            new_reference=await repo.new_reference(self.config.conversation.reference_prefix),
+            open_now=is_open(hours.days, hours.zone, now),
+            name=customer.first_name,
+        )
+        return decide(state, event, facts)
+
+    async def _apply(
+        self, repo: Repository, customer: Customer, decision: Decision, now: datetime
+    ) -> list[int]:
+        case_id = None
+        for effect in decision.effects:
+            case_id = await self._effect(repo, customer, effect, now) or case_id
+        await repo.save_conversation(customer.id, decision.state, now)
+        language = decision.language or customer.language
+        return await self._queue(repo, customer, decision.replies, language, now, case_id)
+
+    async def _effect(
+        self, repo: Repository, customer: Customer, effect: Effect, now: datetime
+    ) -> int | None:
+        match effect:
+            case OpenCase(reference, draft, human):
+                case = await repo.open_case(
+                    customer, reference, draft, human_requested=human, now=now
+                )
+                logger.info("case %s opened (%s)", reference, draft.category.value)
+                return case.id
+            case AddToCase(reference, texts, attachments):
+                return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
+            case RequestHuman(reference):
+                return (await repo.request_human(reference, customer.id, now)).id
+            case RecordRating(reference, rating):
+                await repo.record_rating(reference, customer.id, rating, now)
+            case RecordComment(reference, comment):
+                await repo.record_comment(reference, customer.id, comment, now)
+            case SetLanguage(language):
+                customer.language = language
+        return None
+
+    async def _queue(
+        self,
+        repo: Repository,
+        customer: Customer,
+        replies: tuple[Reply, ...],
+        language: str,
+        now: datetime,
+        case_id: int | None = None,
+    ) -> list[int]:
+        context = {**self.reply_context(language), "name": customer.first_name}
+        queued = []
+        for reply in replies:
+            rendered = self.renderer.message(language, reply, **context)
+            message = await repo.queue_outbound(
+                customer,
+                rendered.text,
+                rendered.buttons,
+                case_id=case_id,
+                now=now,
+                lease=SEND_LEASE,
+            )
+            queued.append(message.id)
+        return queued
+
+    # --- cases resolved by staff -----------------------------------------------------------
+
+    async def resolve(self, reference: str, actor: str, resolution: str | None = None) -> bool:
+        """Resolve a case and ask its customer for feedback. False if already resolved."""
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            case = await repo.case(reference)
+            chat_id = (await repo.customer_by_id(case.customer_id)).chat_id
+        async with self.guards.chat_lock(chat_id):
+            now = self.clock()
+            async with self.sessions() as session, session.begin():
+                repo = Repository(session)
+                resolved = await repo.resolve_case(reference, actor, resolution, now)
+                if resolved is None:
+                    return False
+                customer = await repo.customer_by_id(resolved.customer_id)
+                state, _ = await repo.conversation(customer.id, lock=True)
+                decision = await self._decide(repo, customer, state, CaseResolved(reference), now)
+                queued = await self._apply(repo, customer, decision, now)
+                logger.info("case %s resolved by %s", reference, actor)
+            await self._deliver_now(queued)
+        return True
+
+    # --- delivery ----------------------------------------------------------------------------
+
+    async def _deliver_now(self, message_ids: list[int]) -> list[int]:
+        if not message_ids:
+            return []
+        async with self.sessions() as session:
+            repo = Repository(session)
+            outgoing = [await repo.outgoing(i) for i in message_ids]
+        return await self._send_all(outgoing)
+
+    async def _send_all(self, messages: list[Outgoing]) -> list[int]:
+        """Send in order; stop at the first failure so a chat's messages stay in order."""
+        sent: list[int] = []
+        results: list[Callable[[Repository], Awaitable[None]]] = []
+        for message in messages:
+            outcome = await self._send_one(message)
+            results.append(outcome[1])
+            if not outcome[0]:
+                break
+            sent.append(message.id)
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            for record in results:
+                await record(repo)
+        return sent
+
+    async def _send_one(
+        self, message: Outgoing
+    ) -> tuple[bool, Callable[[Repository], Awaitable[None]]]:
+        now = self.clock()
+        try:
+            telegram_id = await self.sender.send(message.chat_id, message.text, message.buttons)
+        except Unreachable:
+            logger.info("customer %s is unreachable (blocked the bot)", message.customer_id)
+
+            async def unreachable(repo: Repository) -> None:
+                await repo.mark_failed(message.id, "unreachable", now, retry_at=None)
+                await repo.mark_unreachable(message.customer_id, now)
+
+            return False, unreachable
+        except RetryLater as exc:
+            wait_until, reason = now + timedelta(seconds=exc.seconds), str(exc)
+
+            async def later(repo: Repository) -> None:
+                await repo.mark_failed(message.id, reason, now, retry_at=wait_until)
+
+            return False, later
+        except Exception as exc:
+            logger.warning("sending message %s failed", message.id, exc_info=True)
+            attempts = message.attempts + 1
+            retry = now + timedelta(seconds=min(2**attempts, 600))
+            retry_at = retry if attempts < MAX_SEND_ATTEMPTS else None
+            error = f"{type(exc).__name__}: {exc}"
+
+            async def failed(repo: Repository) -> None:
+                await repo.mark_failed(message.id, error, now, retry_at=retry_at)
+
+            return False, failed
+
+        async def delivered(repo: Repository) -> None:
+            await repo.mark_sent(message.id, telegram_id, now)
+
+        return True, delivered
+
+    async def dispatch_pending(self, limit: int = 100) -> int:
+        """Send what is due in the outbox (after a crash, a rate limit, an outage)."""
+        async with self.sessions() as session, session.begin():
+            due = await Repository(session).claim_due(self.clock(), SEND_LEASE, limit)
+        by_chat: dict[int, list[Outgoing]] = {}
+        for message in due:
+            by_chat.setdefault(message.chat_id, []).append(message)
+        sent = 0
+        for chat_id, messages in by_chat.items():
+            async with self.guards.chat_lock(chat_id):
+                sent += len(await self._send_all(messages))
+        return sent
+
+    async def run_dispatcher(self, stop: asyncio.Event, interval: float = 2.0) -> None:
+        """Deliver pending messages until `stop` is set."""
+        while not stop.is_set():
+            try:
+                await self.dispatch_pending()
+            except Exception:
+                logger.exception("outbox dispatch failed; retrying")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+
+def _with_classification(event: Event, classification: Classification | None) -> Event:
+    if classification is None:
+        return event
+    if isinstance(event, Text):
+        return Text(event.text, classification)
+    if isinstance(event, Media) and event.caption is not None:
+        return Media(event.attachment, Text(event.caption.text, classification))
+    return event
