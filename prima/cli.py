@@ -95,6 +95,22 @@ def _parser() -> argparse.ArgumentParser:
     lint = commands.add_parser("lint-templates", help="check every message for positive phrasing")
     lint.set_defaults(handler=_lint_templates)
 
+    migrate = commands.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(handler=_migrate)
+
+    cases = commands.add_parser("cases", help="list open cases (--all for every case)")
+    cases.add_argument("--all", action="store_true")
+    cases.add_argument("--limit", type=int, default=100)
+    cases.set_defaults(handler=_cases)
+
+    resolve = commands.add_parser(
+        "resolve", help="resolve a case; the customer is asked for feedback"
+    )
+    resolve.add_argument("reference")
+    resolve.add_argument("--note", default=None, help="how it was resolved")
+    resolve.add_argument("--by", default="operator", help="who resolved it")
+    resolve.set_defaults(handler=_resolve)
+
     check = commands.add_parser("check-config", help="validate config.yml and the environment")
     check.set_defaults(handler=_check_config)
     return parser
@@ -176,14 +192,65 @@ async def _classify_line(classifier: Classifier, line: str, number: int) -> dict
 
 
 def _run(runtime: Runtime, args: argparse.Namespace) -> int:
-    if runtime.settings.telegram_bot_token is None:
+    token = runtime.settings.telegram_bot_token
+    if token is None:
         return _console(runtime, args)
-    print(
-        "prima run: Telegram mode is not available in this version yet; unset "
-        "TELEGRAM_BOT_TOKEN to use the console chat",
-        file=sys.stderr,
-    )
-    return EXIT_CONFIG
+    from bot.telegram import run_telegram
+
+    return asyncio.run(run_telegram(runtime, token.get_secret_value()))
+
+
+def _migrate(runtime: Runtime, _: argparse.Namespace) -> int:
+    async def upgrade() -> None:
+        async with runtime.database():
+            pass
+
+    asyncio.run(upgrade())
+    print("database schema is up to date")
+    return 0
+
+
+def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
+    from prima.storage.repository import OPEN, Repository
+
+    async def listing() -> None:
+        async with runtime.database() as sessions, sessions() as session:
+            repo = Repository(session)
+            for case in await repo.cases(status=None if args.all else OPEN, limit=args.limit):
+                flag = " (person requested)" if case.human_requested else ""
+                opened = case.opened_at.astimezone(runtime.config.business_hours.zone)
+                print(
+                    f"{case.reference}  {case.status:<8}  {case.category:<11}  "
+                    f"{opened:%Y-%m-%d %H:%M}{flag}"
+                )
+
+    asyncio.run(listing())
+    return 0
+
+
+def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
+    """Resolve a case; its customer is asked for feedback by the running bot's outbox."""
+    from prima.guards import MemoryGuards
+    from prima.storage.repository import UnknownCaseError
+
+    class _Queued:
+        async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
+            raise AssertionError("resolve(deliver=False) sends nothing itself")
+
+    async def resolve() -> bool:
+        async with runtime.database() as sessions:
+            service = runtime.conversations(sessions, None, MemoryGuards(1, 1.0), _Queued())
+            return await service.resolve(
+                args.reference, f"operator:{args.by}", args.note, deliver=False
+            )
+
+    try:
+        done = asyncio.run(resolve())
+    except UnknownCaseError:
+        print(f"prima resolve: no case {args.reference}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(f"{args.reference} resolved" if done else f"{args.reference} was already resolved")
+    return 0
 
 
 def _console(runtime: Runtime, _: argparse.Namespace) -> int:

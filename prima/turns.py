@@ -224,14 +224,19 @@ class Conversations:
         return decide(state, event, facts)
 
     async def _apply(
-        self, repo: Repository, customer: Customer, decision: Decision, now: datetime
+        self,
+        repo: Repository,
+        customer: Customer,
+        decision: Decision,
+        now: datetime,
+        lease: timedelta | None = SEND_LEASE,
     ) -> list[int]:
         case_id = None
         for effect in decision.effects:
             case_id = await self._effect(repo, customer, effect, now) or case_id
         await repo.save_conversation(customer.id, decision.state, now)
         language = decision.language or customer.language
-        return await self._queue(repo, customer, decision.replies, language, now, case_id)
+        return await self._queue(repo, customer, decision.replies, language, now, case_id, lease)
 
     async def _effect(
         self, repo: Repository, customer: Customer, effect: Effect, now: datetime
@@ -263,7 +268,9 @@ class Conversations:
         language: str,
         now: datetime,
         case_id: int | None = None,
+        lease: timedelta | None = SEND_LEASE,
     ) -> list[int]:
+        """Render and store the replies; claimed for `lease` (None: left to the dispatcher)."""
         context = {**self.reply_context(language), "name": customer.first_name}
         queued = []
         for reply in replies:
@@ -281,8 +288,14 @@ class Conversations:
 
     # --- cases resolved by staff -----------------------------------------------------------
 
-    async def resolve(self, reference: str, actor: str, resolution: str | None = None) -> bool:
-        """Resolve a case and ask its customer for feedback. False if already resolved."""
+    async def resolve(
+        self, reference: str, actor: str, resolution: str | None = None, *, deliver: bool = True
+    ) -> bool:
+        """Resolve a case and ask its customer for feedback. False if already resolved.
+
+        With `deliver` False (another process) the question waits in the outbox for the
+        running bot's dispatcher.
+        """
         async with self.sessions() as session, session.begin():
             repo = Repository(session)
             case = await repo.case(reference)
@@ -297,9 +310,11 @@ class Conversations:
                 customer = await repo.customer_by_id(resolved.customer_id)
                 state, _ = await repo.conversation(customer.id, lock=True)
                 decision = await self._decide(repo, customer, state, CaseResolved(reference), now)
-                queued = await self._apply(repo, customer, decision, now)
+                lease = SEND_LEASE if deliver else None
+                queued = await self._apply(repo, customer, decision, now, lease)
                 logger.info("case %s resolved by %s", reference, actor)
-            await self._deliver_now(queued)
+            if deliver:
+                await self._deliver_now(queued)
         return True
 
     # --- delivery ----------------------------------------------------------------------------

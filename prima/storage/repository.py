@@ -333,7 +333,7 @@ class Repository:
         *,
         case_id: int | None,
         now: datetime,
-        lease: timedelta,
+        lease: timedelta | None,
     ) -> Message:
         """An outgoing message, claimed by the caller for `lease` so it can send it at once."""
         message = Message(
@@ -345,7 +345,7 @@ class Repository:
             buttons={"rows": [[list(b) for b in row] for row in buttons]} if buttons else None,
             created_at=now,
             delivery="pending",
-            claimed_until=now + lease,
+            claimed_until=now + lease if lease else None,
             attempts=0,
         )
         self.session.add(message)
