@@ -129,12 +129,13 @@ def build_application(runtime: Runtime, token: str) -> Application:  # type: ign
 
 
 async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None = None) -> int:
-    """Poll Telegram until SIGINT/SIGTERM (or `stop`), with the outbox dispatcher alongside."""
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+    """Poll Telegram until SIGINT/SIGTERM (or until `stop` is set, when one is given)."""
+    if stop is None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, stop.set)
     application = build_application(runtime, token)
     async with (
         runtime.database() as sessions,

@@ -281,7 +281,7 @@ class Conversations:
                 rendered.buttons,
                 case_id=case_id,
                 now=now,
-                lease=SEND_LEASE,
+                lease=lease,
             )
             queued.append(message.id)
         return queued
