@@ -11,6 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from redis.exceptions import RedisError
+from sqlalchemy.exc import SQLAlchemyError
+from telegram.error import TelegramError
+
 from nlu.client import NLUError
 from nlu.environment import RasaEnvironmentError
 from nlu.server import ServerStartError
@@ -41,6 +45,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
     except (RasaEnvironmentError, TrainingError, ServerStartError, NLUError) as exc:
         print(f"prima: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except TelegramError as exc:
+        # Never the token: PTB's messages name the problem, not the URL.
+        print(f"prima: Telegram: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (OSError, SQLAlchemyError, RedisError) as exc:
+        print(f"prima: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         return 130

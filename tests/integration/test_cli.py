@@ -103,40 +103,53 @@ def test_lint_templates_passes() -> None:
 
 
 @pytest.mark.rasa
-def test_console_chat_end_to_end(rasa_server: LocalRasaServer) -> None:
+def test_console_chat_end_to_end(rasa_server: LocalRasaServer, tmp_path: Path) -> None:
     conversation = "\n".join(
         [
             "selamat pagi",
             "AC di kamar hotel saya bocor dan tidak dingin",
+            "/cancel",
             "hmm",
             "2",
             "/lang en",
-            "the courier threw my parcel and shouted at me",
             "",
             "/quit",
         ]
     )
-    done = run(["console"], server_env(rasa_server), conversation + "\n")
+    env = {**server_env(rasa_server), "PRIMA_STATE_DIR": str(tmp_path)}
+    done = run(["console"], env, conversation + "\n")
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "Selamat datang di Prima" in out
-    assert "Boleh ceritakan perangkat atau fasilitas mana yang terganggu" in out
-    assert "keluhan Anda paling dekat dengan yang mana?" in out
+    assert "Perangkat, produk, atau fasilitas apa yang terganggu?" in out
     assert "[nlu: mechanical · complaint_mechanical" in out
-    # "2" answers the clarifying question: staff behaviour.
+    assert "Catatan Anda tetap tersimpan" in out
+    assert "pesan Anda paling dekat dengan yang mana?" in out
+    assert "[5] 5. Bukan keluhan" in out
+    # "2" presses the second button: staff behaviour, then its first question.
     assert "Saya mohon maaf atas pengalaman yang Anda alami" in out
-    assert "Welcome to Prima" in out
-    assert "I apologise for the experience you had" in out
+    assert "Di mana dan kapan kejadiannya?" in out
+    assert "Sure, I will continue in English." in out
+    assert "Where and when did this happen?" in out
     assert "Please write your complaint or question as text" in out
     assert out.rstrip().endswith("we will be glad to serve you again.")
     assert "Traceback" not in done.stderr
 
 
-def test_run_with_a_telegram_token_says_what_is_available(tmp_path: Path) -> None:
-    done = run(["run"], {"TELEGRAM_BOT_TOKEN": "123:abc", "PRIMA_STATE_DIR": str(tmp_path)})
-    assert done.returncode == 3
-    assert "unset TELEGRAM_BOT_TOKEN" in done.stderr
-    assert "123:abc" not in done.stderr
+def test_run_with_a_telegram_token_reports_an_unreachable_api(tmp_path: Path) -> None:
+    done = run(
+        ["run"],
+        {
+            "TELEGRAM_BOT_TOKEN": "123:secret-abc",
+            "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot",
+            "RASA_URL": "http://127.0.0.1:9",
+            "PRIMA_STATE_DIR": str(tmp_path),
+        },
+    )
+    assert done.returncode == 1
+    assert "prima: Telegram:" in done.stderr
+    assert "secret-abc" not in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
 
 
 def test_console_answers_kindly_when_the_nlu_server_is_down(tmp_path: Path) -> None:
@@ -146,8 +159,9 @@ def test_console_answers_kindly_when_the_nlu_server_is_down(tmp_path: Path) -> N
         "AC kamar saya rusak\n/quit\n",
     )
     assert done.returncode == 0
-    assert "layanan kami sedang mengalami gangguan sesaat" in done.stdout
+    # Without the NLU nothing is lost: the customer is asked which kind it is.
+    assert "pesan Anda paling dekat dengan yang mana?" in done.stdout
     assert done.stderr == ""  # the chat stays clean: the operator's log is a file
     log = (tmp_path / "logs" / "prima.log").read_text()
-    assert "unavailable" in log
+    assert "NLU unavailable" in log
     assert "Traceback" not in log

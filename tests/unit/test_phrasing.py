@@ -5,6 +5,7 @@ import pytest
 
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
+from prima.core.reply import Reply
 from prima.phrasing import check_templates, damaging_phrases, load_phrases
 from prima.rendering import Renderer
 from prima.settings import Settings
@@ -86,10 +87,33 @@ def test_a_template_using_an_unknown_variable_is_reported(tmp_path: Path) -> Non
 
 def test_customer_text_is_escaped_for_telegram_html() -> None:
     rt = runtime()
-    from actions.acknowledge import Reply
 
     message = rt.renderer().render(
         "id", Reply("greet"), **(rt.reply_context("id") | {"name": "<b>Budi</b> & co"})
     )
     assert "&lt;b&gt;Budi&lt;/b&gt; &amp; co" in message
     assert "<b>Prima</b>" in message
+
+
+def test_every_button_label_is_checked_too() -> None:
+    rt = runtime()
+    renderer = rt.renderer()
+    phrases = {"id": ["lewati"], "en": []}
+    findings = check_templates(renderer, rt.reply_context, phrases=phrases)
+    assert any("label skip" in str(f) for f in findings)
+
+
+def test_a_summary_echoes_the_customers_words_escaped() -> None:
+    rt = runtime()
+    reply = Reply(
+        "summary",
+        {
+            "category": "service",
+            "answers": [{"need": "description", "value": "<b>dobel</b> & telat"}],
+            "resolution": None,
+            "notes": [],
+            "attachments": 0,
+        },
+    )
+    text = rt.renderer().render("id", reply, **rt.reply_context("id"))
+    assert "&lt;b&gt;dobel&lt;/b&gt; &amp; telat" in text
