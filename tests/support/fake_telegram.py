@@ -53,6 +53,7 @@ class FakeTelegram:
     _arrived: asyncio.Condition | None = None
     _new_update: asyncio.Event | None = None
     pushed_at: dict[int, float] = field(default_factory=dict)
+    delivered: dict[int, dict[str, Any]] = field(default_factory=dict)
     runner: web.AppRunner | None = None
     port: int = 0
 
@@ -145,6 +146,7 @@ class FakeTelegram:
     def push(self, update: dict[str, Any], *, update_id: int | None = None) -> int:
         uid = update_id if update_id is not None else next(self._update_ids)
         self.updates.append({"update_id": uid, **update})
+        self.delivered[uid] = {"update_id": uid, **update}
         self.pushed_at[uid] = time.monotonic()
         assert self._new_update is not None
         self._new_update.set()
