@@ -1,0 +1,139 @@
+"""The repository and migrations on real databases: SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from prima.core.complaint import Category
+from prima.core.conversation import Attachment, Draft, Rating, State, Step
+from prima.storage.database import async_url, create_engine, current_revision, migrate, sessions
+from prima.storage.models import Base
+from prima.storage.repository import Repository, UnknownCaseError
+
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    await migrate(engine)
+    yield engine
+    await engine.dispose()
+
+
+def test_urls_get_the_async_driver() -> None:
+    assert async_url("sqlite:///x/prima.db") == "sqlite+aiosqlite:///x/prima.db"
+    assert async_url("postgres://u:p@h/db") == "postgresql+asyncpg://u:p@h/db"
+    assert async_url("postgresql://u@h:5433/db") == "postgresql+asyncpg://u@h:5433/db"
+    with pytest.raises(ValueError, match="unsupported"):
+        async_url("mysql://h/db")
+
+
+async def test_the_migrations_build_exactly_the_models(engine: AsyncEngine) -> None:
+    assert await current_revision(engine) is not None
+
+    def differences(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    async with engine.connect() as connection:
+        assert await connection.run_sync(differences) == []
+    await migrate(engine)  # running again is harmless
+
+
+async def test_an_update_is_claimed_once(engine: AsyncEngine) -> None:
+    async with sessions(engine)() as session, session.begin():
+        repo = Repository(session)
+        assert await repo.claim_update(77, NOW)
+        assert not await repo.claim_update(77, NOW)
+    async with sessions(engine)() as session, session.begin():
+        assert not await Repository(session).claim_update(77, NOW)
+
+
+async def test_a_case_with_its_needs_timeline_attachments_and_feedback(
+    engine: AsyncEngine,
+) -> None:
+    draft = Draft(
+        Category.SERVICE,
+        0.93,
+        "complaint_service",
+        answers={"description": "Tagihan dobel", "reference": None},
+        resolution="refund",
+        attachments=(Attachment("photo", file_id="F", file_size=10),),
+    )
+    async with sessions(engine)() as session, session.begin():
+        repo = Repository(session)
+        customer = await repo.customer(11, 11, "Siti", "id", NOW)
+        reference = await repo.new_reference("PRM")
+        case = await repo.open_case(customer, reference, draft, human_requested=False, now=NOW)
+        await repo.add_to_case(reference, customer.id, ["satu lagi"], [], NOW)
+        await repo.request_human(reference, customer.id, NOW)
+        assert await repo.resolve_case(reference, "agent:1", "refunded", NOW) is not None
+        assert await repo.resolve_case(reference, "agent:1", "again", NOW) is None
+        await repo.record_rating(reference, customer.id, Rating.PUAS, NOW)
+        await repo.record_comment(reference, customer.id, "cepat", NOW)
+    async with sessions(engine)() as session:
+        repo = Repository(session)
+        stored = await repo.case(reference)
+        assert stored.needs["need"] == "practical"
+        assert stored.opened_at == NOW  # timezone-aware, in UTC, on both databases
+        assert [e.kind for e in await repo.timeline(case.id)] == [
+            "opened",
+            "information_added",
+            "human_requested",
+            "resolved",
+            "rated",
+            "commented",
+        ]
+        assert [a.file_id for a in await repo.attachments(case.id)] == ["F"]
+        feedback = await repo.feedback(case.id)
+        assert feedback is not None
+        assert (feedback.rating, feedback.comment) == ("puas", "cepat")
+        with pytest.raises(UnknownCaseError):
+            await repo.case(reference, customer_id=customer.id + 1)  # another customer's
+
+
+async def test_the_conversation_state_round_trips(engine: AsyncEngine) -> None:
+    state = State(
+        step=Step.COLLECTING,
+        draft=Draft(Category.MECHANICAL, 0.8, "complaint_mechanical", answers={"item": "AC"}),
+    )
+    async with sessions(engine)() as session, session.begin():
+        repo = Repository(session)
+        customer = await repo.customer(12, 12, None, "id", NOW)
+        await repo.save_conversation(customer.id, state, NOW)
+    async with sessions(engine)() as session:
+        loaded, turns = await Repository(session).conversation(customer.id)
+    assert (loaded, turns) == (state, 1)
+
+
+async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine) -> None:
+    async with sessions(engine)() as session, session.begin():
+        repo = Repository(session)
+        customer = await repo.customer(13, 13, None, "id", NOW)
+        for number in range(40):
+            await repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
+
+    async def claim() -> list[int]:
+        taken: list[int] = []
+        for _ in range(10):
+            async with sessions(engine)() as session, session.begin():
+                batch = await Repository(session).claim_due(NOW, timedelta(minutes=1), limit=3)
+                taken += [m.id for m in batch]
+            await asyncio.sleep(0)
+        return taken
+
+    first, second = await asyncio.gather(claim(), claim())
+    assert not set(first) & set(second)
+    assert len(first) + len(second) == 40
+    async with sessions(engine)() as session, session.begin():
+        later = NOW + timedelta(minutes=2)  # leases expired: claimable again
+        assert len(await Repository(session).claim_due(later, timedelta(minutes=1), 100)) == 40
