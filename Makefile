@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup run console test lint typecheck nlu-eval clean
+.PHONY: setup run console test lint typecheck nlu-eval bench clean
 
 ## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
 setup: $(STAMP)
@@ -47,6 +47,12 @@ typecheck: $(STAMP)
 CV_REPEATS ?= 1
 nlu-eval: setup
 	$(BIN)/prima nlu-eval --cv-repeats $(CV_REPEATS)
+
+## bench: simulated customers through the fake Bot API, the real bot and Rasa (no Redis, Redis)
+CUSTOMERS ?= 200
+bench: setup
+	$(BIN)/prima train
+	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS)
 
 clean:
 	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache

@@ -119,8 +119,13 @@ def build_application(runtime: Runtime, token: str) -> Application:  # type: ign
         .token(token)
         .base_url(base)
         .base_file_url(base.replace("/bot", "/file/bot", 1))
-        .rate_limiter(AIORateLimiter(max_retries=2))
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=runtime.config.telegram.max_messages_per_second, max_retries=2
+            )
+        )
         .concurrent_updates(256)
+        .connection_pool_size(64)
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))

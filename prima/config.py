@@ -125,12 +125,20 @@ class ConversationSection(_Section):
     max_message_length: Annotated[int, Field(ge=100, le=20_000)] = 4096
 
 
+class TelegramSection(_Section):
+    """Sending limits. Telegram allows a bot about 30 messages per second in all; bots with
+    paid broadcasts (or a self-hosted Bot API server) may raise this."""
+
+    max_messages_per_second: Annotated[float, Field(gt=0.0, le=1000.0)] = 30.0
+
+
 class ServiceConfig(_Section):
     service: ServiceSection = ServiceSection()
     languages: LanguagesSection = LanguagesSection()
     business_hours: BusinessHoursSection = BusinessHoursSection()
     nlu: NLUSection = NLUSection()
     conversation: ConversationSection = ConversationSection()
+    telegram: TelegramSection = TelegramSection()
 
 
 def load_config(path: Path) -> ServiceConfig:

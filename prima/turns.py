@@ -230,7 +230,7 @@ class Conversations:
         decision: Decision,
         now: datetime,
         lease: timedelta | None = SEND_LEASE,
-    ) -> list[int]:
+    ) -> list[Outgoing]:
         case_id = None
         for effect in decision.effects:
             case_id = await self._effect(repo, customer, effect, now) or case_id
@@ -269,10 +269,10 @@ class Conversations:
         now: datetime,
         case_id: int | None = None,
         lease: timedelta | None = SEND_LEASE,
-    ) -> list[int]:
+    ) -> list[Outgoing]:
         """Render and store the replies; claimed for `lease` (None: left to the dispatcher)."""
         context = {**self.reply_context(language), "name": customer.first_name}
-        queued = []
+        queued: list[Outgoing] = []
         for reply in replies:
             rendered = self.renderer.message(language, reply, **context)
             message = await repo.queue_outbound(
@@ -283,7 +283,16 @@ class Conversations:
                 now=now,
                 lease=lease,
             )
-            queued.append(message.id)
+            queued.append(
+                Outgoing(
+                    message.id,
+                    customer.id,
+                    customer.chat_id,
+                    rendered.text,
+                    [[list(b) for b in row] for row in rendered.buttons],
+                    0,
+                )
+            )
         return queued
 
     # --- cases resolved by staff -----------------------------------------------------------
@@ -319,13 +328,8 @@ class Conversations:
 
     # --- delivery ----------------------------------------------------------------------------
 
-    async def _deliver_now(self, message_ids: list[int]) -> list[int]:
-        if not message_ids:
-            return []
-        async with self.sessions() as session:
-            repo = Repository(session)
-            outgoing = [await repo.outgoing(i) for i in message_ids]
-        return await self._send_all(outgoing)
+    async def _deliver_now(self, messages: list[Outgoing]) -> list[int]:
+        return await self._send_all(messages) if messages else []
 
     async def _send_all(self, messages: list[Outgoing]) -> list[int]:
         """Send in order; stop at the first failure so a chat's messages stay in order."""

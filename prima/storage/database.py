@@ -39,6 +39,11 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         database = make_url(full).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # One connection: SQLite has one writer anyway, and waiting for the pool is a fair
+        # asyncio queue where SQLite's own busy handler would sleep and retry.
+        options.setdefault("pool_size", 1)
+        options.setdefault("max_overflow", 0)
+        options.setdefault("pool_timeout", 120)
         engine = create_async_engine(full, connect_args={"timeout": 30}, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
@@ -52,6 +57,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
+    # WAL with synchronous=NORMAL: safe from corruption, one fsync per checkpoint, not commit.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

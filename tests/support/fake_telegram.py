@@ -106,10 +106,11 @@ class FakeTelegram:
         deadline = time.monotonic() + min(timeout, 2.0)
         assert self._new_update is not None
         while True:
+            # Cleared before looking, so a push between the look and the wait is not missed.
+            self._new_update.clear()
             self.updates = [u for u in self.updates if u["update_id"] >= offset]
             if self.updates or time.monotonic() >= deadline:
                 return self.updates[:100]
-            self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), deadline - time.monotonic())
 

@@ -1,0 +1,141 @@
+"""Benchmark: many simulated customers through the fake Bot API, the real bot and Rasa.
+
+    python -m bench.conversation --customers 200 [--redis redis://127.0.0.1:6379/11]
+
+Each customer holds a whole conversation (greeting, complaint, answers, confirmation), sending
+the next message when the previous reply arrives. Reported: reply latency (update offered by
+the Bot API -> the bot's reply received), sustained updates per second, and whether every
+reply arrived exactly once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from bot.telegram import run_telegram
+from nlu.server import LocalRasaServer
+from prima.bootstrap import Runtime
+from prima.config import ConversationSection, ServiceConfig, TelegramSection
+from prima.settings import Settings
+from prima.storage.database import create_engine, sessions
+from prima.storage.models import Case
+from prima.storage.repository import Repository
+from tests.support.fake_telegram import TOKEN, FakeTelegram
+
+SCRIPT = [
+    "/start",
+    "AC di ruang tunggu kantor cabang mati sejak pagi dan ruangan jadi panas sekali",
+    "AC ruang tunggu lantai 2",
+    "Kantor cabang Bandung, sejak jam 8 pagi",
+    "-",
+    "Mohon segera diperbaiki",
+]
+CONFIRM = "confirm:yes"
+TURNS = len(SCRIPT) + 1
+
+
+async def customer(telegram: FakeTelegram, user: int, latencies: list[float]) -> None:
+    for number in range(TURNS):
+        before = len(telegram.sent[user])
+        if number < len(SCRIPT):
+            update_id = telegram.say(user, SCRIPT[number], name=f"C{user}")
+        else:
+            update_id = telegram.press(user, CONFIRM, name=f"C{user}")
+        sent = await telegram.wait_for(user, before + 1, within=120)
+        latencies.append(sent[before].at - telegram.pushed_at[update_id])
+
+
+async def bench(
+    customers: int,
+    redis_url: str | None,
+    rasa: LocalRasaServer,
+    root: Path,
+    database: str | None = None,
+) -> None:
+    telegram = FakeTelegram()
+    await telegram.start()
+    if redis_url:
+        client = Redis.from_url(redis_url)
+        await client.flushdb()
+        await client.aclose()
+    database = database or f"sqlite:///{root / 'bench.db'}"
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        state_dir=root,
+        telegram_api_base_url=telegram.base_url,
+        rasa_url=rasa.url,
+        rasa_token=rasa.token,
+        database_url=database,
+        redis_url=redis_url,
+    )
+    # A load test is a flood by design; the limit is not what is measured here.
+    # Sending is capped at Telegram's 30 messages/s by default; the bench measures the bot
+    # itself, as with paid broadcasts or a self-hosted Bot API server.
+    config = ServiceConfig(
+        conversation=ConversationSection(flood_messages=100),
+        telegram=TelegramSection(max_messages_per_second=1000),
+    )
+    runtime = Runtime(settings, config)
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(runtime, TOKEN, stop))
+    while "getUpdates" not in telegram.calls:  # noqa: ASYNC110 (polling the fake's call log)
+        await asyncio.sleep(0.05)
+    latencies: list[float] = []
+    started = time.monotonic()
+    await asyncio.gather(*(customer(telegram, 100_000 + n, latencies) for n in range(customers)))
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(0.5)
+    stop.set()
+    await task
+    await telegram.stop()
+
+    engine = create_engine(database)
+    async with sessions(engine)() as session:
+        cases = await Repository(session).count(Case)
+    await engine.dispose()
+    replies = sum(len(telegram.sent[100_000 + n]) for n in range(customers))
+    updates = customers * TURNS
+    ms = sorted(x * 1000 for x in latencies)
+    p50, p95 = statistics.median(ms), ms[int(len(ms) * 0.95) - 1]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    mode = "Redis" if redis_url else "no Redis"
+    print(
+        f"{mode:>8}: {customers} customers, {updates} updates in {elapsed:.1f} s = "
+        f"{updates / elapsed:.0f} updates/s; reply latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+        f"max {ms[-1]:.0f} ms; replies {replies}/{updates} expected, cases {cases}/{customers}; "
+        f"peak RSS {rss:.0f} MB"
+    )
+    if replies != updates or cases != customers:
+        raise SystemExit("lost or duplicated replies")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
+    parser.add_argument("--modes", default="memory,redis")
+    args = parser.parse_args()
+    runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
+    model = runtime.ensure_model().model
+    with tempfile.TemporaryDirectory(prefix="prima-bench-") as tmp:
+        root = Path(tmp)
+        server = LocalRasaServer(runtime.rasa_env, model, log_path=root / "rasa.log")
+        async with server:
+            for mode in args.modes.split(","):
+                run_root = root / mode
+                run_root.mkdir()
+                await bench(
+                    args.customers, args.redis if mode == "redis" else None, server, run_root
+                )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
