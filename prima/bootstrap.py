@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from nlu.client import RasaClient
@@ -111,7 +111,11 @@ class Runtime:
         messages = limits.flood_messages if flood_limit else 1_000_000
         guards: Guards
         if self.settings.redis_url:
-            redis = Redis.from_url(self.settings.redis_url)
+            # A blocking pool: a burst of turns waits for a connection instead of failing.
+            pool = BlockingConnectionPool.from_url(
+                self.settings.redis_url, max_connections=64, timeout=30
+            )
+            redis = Redis(connection_pool=pool)
             await redis.ping()
             guards = RedisGuards(redis, messages, limits.flood_seconds)
         else:

@@ -50,7 +50,7 @@ class FakeTelegram:
     callback_answers: int = 0
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    _arrived: asyncio.Condition | None = None
+    _arrived: dict[int, asyncio.Condition] = field(default_factory=dict)
     _new_update: asyncio.Event | None = None
     pushed_at: dict[int, float] = field(default_factory=dict)
     delivered: dict[int, dict[str, Any]] = field(default_factory=dict)
@@ -60,7 +60,6 @@ class FakeTelegram:
     # --- server --------------------------------------------------------------------------
 
     async def start(self) -> str:
-        self._arrived = asyncio.Condition()
         self._new_update = asyncio.Event()
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
@@ -126,10 +125,10 @@ class FakeTelegram:
         sent = Sent(
             chat_id, params["text"], markup.get("inline_keyboard", []), message_id, time.monotonic()
         )
-        assert self._arrived is not None
-        async with self._arrived:
+        arrived = self._arrived.setdefault(chat_id, asyncio.Condition())
+        async with arrived:
             self.sent[chat_id].append(sent)
-            self._arrived.notify_all()
+            arrived.notify_all()
         return {
             "message_id": message_id,
             "date": int(time.time()),
@@ -180,10 +179,10 @@ class FakeTelegram:
 
     async def wait_for(self, chat_id: int, count: int, within: float = 20.0) -> list[Sent]:
         """Wait until the bot has sent `count` messages to the chat in all; return them."""
-        assert self._arrived is not None
-        async with self._arrived:
+        arrived = self._arrived.setdefault(chat_id, asyncio.Condition())
+        async with arrived:
             await asyncio.wait_for(
-                self._arrived.wait_for(lambda: len(self.sent[chat_id]) >= count), within
+                arrived.wait_for(lambda: len(self.sent[chat_id]) >= count), within
             )
         return list(self.sent[chat_id])
 
