@@ -160,4 +160,4 @@ class RedisGuards:
         return Flood.NOTIFY if told else Flood.QUIET
 
     async def close(self) -> None:
-        await self.redis.aclose()
+        await self.redis.aclose(close_connection_pool=True)
