@@ -3,15 +3,17 @@
     python -m bench.conversation --customers 200 [--redis redis://127.0.0.1:6379/11]
 
 Each customer holds a whole conversation (greeting, complaint, answers, confirmation), sending
-the next message when the previous reply arrives. Reported: reply latency (update offered by
-the Bot API -> the bot's reply received), sustained updates per second, and whether every
-reply arrived exactly once.
+the next message a "think time" after the previous reply arrives (`--think`, mean seconds;
+0 makes every customer answer at once, which measures saturation). Reported: reply latency
+(update offered by the Bot API -> the bot's reply received), sustained updates per second,
+and whether every reply arrived exactly once.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import random
 import resource
 import statistics
 import tempfile
@@ -42,8 +44,12 @@ CONFIRM = "confirm:yes"
 TURNS = len(SCRIPT) + 1
 
 
-async def customer(telegram: FakeTelegram, user: int, latencies: list[float]) -> None:
+async def customer(telegram: FakeTelegram, user: int, latencies: list[float], think: float) -> None:
+    # Customers start spread over one think time, as they would, not all in the same instant.
+    await asyncio.sleep(random.uniform(0, think))
     for number in range(TURNS):
+        if number and think:
+            await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
         before = len(telegram.sent[user])
         if number < len(SCRIPT):
             update_id = telegram.say(user, SCRIPT[number], name=f"C{user}")
@@ -59,6 +65,7 @@ async def bench(
     rasa: LocalRasaServer,
     root: Path,
     database: str | None = None,
+    think: float = 0.0,
 ) -> None:
     telegram = FakeTelegram()
     await telegram.start()
@@ -90,7 +97,9 @@ async def bench(
         await asyncio.sleep(0.05)
     latencies: list[float] = []
     started = time.monotonic()
-    await asyncio.gather(*(customer(telegram, 100_000 + n, latencies) for n in range(customers)))
+    await asyncio.gather(
+        *(customer(telegram, 100_000 + n, latencies, think) for n in range(customers))
+    )
     elapsed = time.monotonic() - started
     await asyncio.sleep(0.5)
     stop.set()
@@ -108,7 +117,8 @@ async def bench(
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     mode = "Redis" if redis_url else "no Redis"
     print(
-        f"{mode:>8}: {customers} customers, {updates} updates in {elapsed:.1f} s = "
+        f"{mode:>8}: {customers} customers (think {think:g} s), {updates} updates in "
+        f"{elapsed:.1f} s = "
         f"{updates / elapsed:.0f} updates/s; reply latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
         f"max {ms[-1]:.0f} ms; replies {replies}/{updates} expected, cases {cases}/{customers}; "
         f"peak RSS {rss:.0f} MB"
@@ -122,6 +132,9 @@ async def main() -> None:
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--modes", default="memory,redis")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a customer takes to answer"
+    )
     args = parser.parse_args()
     runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
     model = runtime.ensure_model().model
@@ -132,9 +145,8 @@ async def main() -> None:
             for mode in args.modes.split(","):
                 run_root = root / mode
                 run_root.mkdir()
-                await bench(
-                    args.customers, args.redis if mode == "redis" else None, server, run_root
-                )
+                redis = args.redis if mode == "redis" else None
+                await bench(args.customers, redis, server, run_root, think=args.think)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
@@ -36,6 +37,7 @@ from prima.core.conversation import (
     RequestHuman,
     SetLanguage,
     State,
+    Step,
     Text,
 )
 from prima.core.hours import is_open
@@ -45,11 +47,13 @@ from prima.core.text import EmptyTextError
 from prima.guards import Flood, Guards
 from prima.rendering import Renderer
 from prima.storage.models import Customer
-from prima.storage.repository import Outgoing, Repository
+from prima.storage.repository import Outgoing, Repository, candidate_reference
 
 logger = logging.getLogger(__name__)
 
 SEND_LEASE = timedelta(seconds=60)
+# Chats whose last step this process remembers (to decide on NLU before the transaction).
+STEP_MEMORY = 100_000
 MAX_SEND_ATTEMPTS = 8
 
 
@@ -128,6 +132,9 @@ class Conversations:
         self.sender = sender
         self.reply_context = reply_context
         self.clock = clock
+        self._steps: OrderedDict[int, Step] = OrderedDict()
+        self._sent_marks: list[tuple[int, int, int, datetime]] = []
+        self._marker: asyncio.Task[None] | None = None
 
     # --- turns -----------------------------------------------------------------------------
 
@@ -148,9 +155,9 @@ class Conversations:
 
     async def _turn(self, incoming: Incoming) -> TurnResult:
         flood = await self.guards.flood(incoming.chat_id)
-        classification = None
+        classification, assumed = None, None
         if flood is Flood.ALLOW:
-            classification = await self._classify_if_needed(incoming)
+            classification, assumed = await self._classify_if_needed(incoming)
         now = self.clock()
         async with self.sessions() as session, session.begin():
             repo = Repository(session)
@@ -180,25 +187,46 @@ class Conversations:
                 outcome = Outcome.FLOODED
             else:
                 state, _ = await repo.conversation(customer.id, lock=True)
+                if (
+                    classification is None
+                    and state.step != assumed
+                    and needs_nlu(state, incoming.event)
+                ):
+                    # The remembered step was stale (another instance moved the chat on).
+                    classification = await self._classify(incoming.event)
                 event = _with_classification(incoming.event, classification)
                 decision = await self._decide(repo, customer, state, event, now)
                 queued = await self._apply(repo, customer, decision, now)
+                self._remember_step(incoming.user_id, decision.state)
                 outcome = Outcome.HANDLED
         sent = await self._deliver_now(queued)
         return TurnResult(outcome, sent, classification)
 
-    async def _classify_if_needed(self, incoming: Incoming) -> Classification | None:
-        event = incoming.event
-        text = event.text if isinstance(event, Text) else None
-        if isinstance(event, Media) and event.caption is not None:
-            text = event.caption.text
+    async def _classify_if_needed(
+        self, incoming: Incoming
+    ) -> tuple[Classification | None, Step | None]:
+        """The NLU's reading when the conversation's step uses it, and the step assumed.
+
+        The step comes from this process's memory of the chat's last turn (read from the
+        database after a restart); the turn's transaction checks it against the stored state.
+        """
+        if _text_of(incoming.event) is None or self.classifier is None:
+            return None, None
+        step = self._steps.get(incoming.user_id)
+        if step is None:
+            async with self.sessions() as session, session.begin():
+                repo = Repository(session)
+                found = await repo.customer_for_user(incoming.user_id)
+                stored = (await repo.conversation(found.id))[0] if found else State()
+            self._remember_step(incoming.user_id, stored)
+            step = stored.step
+        if not needs_nlu(State(step=step), incoming.event):
+            return None, step
+        return await self._classify(incoming.event), step
+
+    async def _classify(self, event: Event) -> Classification | None:
+        text = _text_of(event)
         if text is None or self.classifier is None:
-            return None
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
-            found = await repo.customer_for_user(incoming.user_id)
-            state = (await repo.conversation(found.id))[0] if found else State()
-        if not needs_nlu(state, event):
             return None
         try:
             return await self.classifier.classify(text)
@@ -209,6 +237,12 @@ class Conversations:
             logger.warning("NLU unavailable, asking the customer instead: %s", exc)
             return None
 
+    def _remember_step(self, user_id: int, state: State) -> None:
+        self._steps[user_id] = state.step
+        self._steps.move_to_end(user_id)
+        while len(self._steps) > STEP_MEMORY:
+            self._steps.popitem(last=False)
+
     async def _decide(
         self, repo: Repository, customer: Customer, state: State, event: Event, now: datetime
     ) -> Decision:
@@ -217,11 +251,20 @@ class Conversations:
             language=customer.language,
             supported_languages=tuple(self.config.languages.supported),
             open_cases=tuple(await repo.open_cases(customer.id)),
-            new_reference=await repo.new_reference(self.config.conversation.reference_prefix),
+            new_reference=candidate_reference(self.config.conversation.reference_prefix),
             open_now=is_open(hours.days, hours.zone, now),
             name=customer.first_name,
         )
-        return decide(state, event, facts)
+        decision = decide(state, event, facts)
+        # A reference is checked only when a case is really opened (rarely taken: decide again).
+        while any(isinstance(e, OpenCase) for e in decision.effects) and (
+            await repo.reference_taken(facts.new_reference)
+        ):
+            facts = replace(
+                facts, new_reference=candidate_reference(self.config.conversation.reference_prefix)
+            )
+            decision = decide(state, event, facts)
+        return decision
 
     async def _apply(
         self,
@@ -332,24 +375,46 @@ class Conversations:
         return await self._send_all(messages) if messages else []
 
     async def _send_all(self, messages: list[Outgoing]) -> list[int]:
-        """Send in order; stop at the first failure so a chat's messages stay in order."""
+        """Send in order; stop at the first failure so a chat's messages stay in order.
+
+        Deliveries are recorded in batches (one transaction for many turns); a failure is
+        recorded at once.
+        """
         sent: list[int] = []
-        results: list[Callable[[Repository], Awaitable[None]]] = []
         for message in messages:
-            outcome = await self._send_one(message)
-            results.append(outcome[1])
-            if not outcome[0]:
+            record = await self._send_one(message)
+            if record is not None:
+                async with self.sessions() as session, session.begin():
+                    await record(Repository(session))
                 break
             sent.append(message.id)
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
-            for record in results:
-                await record(repo)
         return sent
 
-    async def _send_one(
-        self, message: Outgoing
-    ) -> tuple[bool, Callable[[Repository], Awaitable[None]]]:
+    def _delivered(self, message: Outgoing, telegram_id: int, now: datetime) -> None:
+        self._sent_marks.append((message.id, telegram_id, message.attempts + 1, now))
+        if self._marker is None or self._marker.done():
+            self._marker = asyncio.create_task(self._record_deliveries())
+
+    async def _record_deliveries(self) -> None:
+        """Write the pending delivery marks, many per transaction, until none are left."""
+        while self._sent_marks:
+            await asyncio.sleep(0)  # let the turns in flight add theirs to this batch
+            batch, self._sent_marks = self._sent_marks, []
+            try:
+                async with self.sessions() as session, session.begin():
+                    await Repository(session).mark_sent_many(batch)
+            except Exception:
+                # Unmarked messages are sent again by the dispatcher after their lease.
+                logger.exception("recording %d deliveries failed", len(batch))
+
+    async def flush(self) -> None:
+        """Record every delivery made so far (on shutdown)."""
+        if self._marker is not None:
+            await self._marker
+        await self._record_deliveries()
+
+    async def _send_one(self, message: Outgoing) -> Callable[[Repository], Awaitable[None]] | None:
+        """Send one message; None when sent, else how to record the failure."""
         now = self.clock()
         try:
             telegram_id = await self.sender.send(message.chat_id, message.text, message.buttons)
@@ -360,14 +425,14 @@ class Conversations:
                 await repo.mark_failed(message.id, "unreachable", now, retry_at=None)
                 await repo.mark_unreachable(message.customer_id, now)
 
-            return False, unreachable
+            return unreachable
         except RetryLater as exc:
             wait_until, reason = now + timedelta(seconds=exc.seconds), str(exc)
 
             async def later(repo: Repository) -> None:
                 await repo.mark_failed(message.id, reason, now, retry_at=wait_until)
 
-            return False, later
+            return later
         except Exception as exc:
             logger.warning("sending message %s failed", message.id, exc_info=True)
             attempts = message.attempts + 1
@@ -378,12 +443,10 @@ class Conversations:
             async def failed(repo: Repository) -> None:
                 await repo.mark_failed(message.id, error, now, retry_at=retry_at)
 
-            return False, failed
+            return failed
 
-        async def delivered(repo: Repository) -> None:
-            await repo.mark_sent(message.id, telegram_id, now)
-
-        return True, delivered
+        self._delivered(message, telegram_id, now)
+        return None
 
     async def dispatch_pending(self, limit: int = 100) -> int:
         """Send what is due in the outbox (after a crash, a rate limit, an outage)."""
@@ -407,6 +470,15 @@ class Conversations:
                 logger.exception("outbox dispatch failed; retrying")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
+        await self.flush()
+
+
+def _text_of(event: Event) -> str | None:
+    if isinstance(event, Text):
+        return event.text
+    if isinstance(event, Media) and event.caption is not None:
+        return event.caption.text
+    return None
 
 
 def _with_classification(event: Event, classification: Classification | None) -> Event:

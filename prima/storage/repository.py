@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prima.core.complaint import Category
@@ -59,14 +60,18 @@ class Repository:
 
     async def claim_update(self, update_id: int, now: datetime) -> bool:
         """Record `update_id` as handled; False if it already was (a repeated delivery)."""
-        if await self.session.get(ProcessedUpdate, update_id) is not None:
-            return False
-        try:
-            async with self.session.begin_nested():
-                self.session.add(ProcessedUpdate(update_id=update_id, processed_at=now))
-        except IntegrityError:
-            return False
-        return True
+        insert = sqlite_insert if self._dialect == "sqlite" else postgresql_insert
+        statement = (
+            insert(ProcessedUpdate)
+            .values(update_id=update_id, processed_at=now)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+    @property
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name
 
     async def customer(
         self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
@@ -135,13 +140,13 @@ class Repository:
     async def new_reference(self, prefix: str) -> str:
         """A case reference nobody has yet, e.g. `PRM-7K3Q`."""
         while True:
-            code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-            reference = f"{prefix}-{code}"
-            if (
-                await self.session.scalar(select(Case.id).where(Case.reference == reference))
-                is None
-            ):
+            reference = candidate_reference(prefix)
+            if not await self.reference_taken(reference):
                 return reference
+
+    async def reference_taken(self, reference: str) -> bool:
+        found = await self.session.scalar(select(Case.id).where(Case.reference == reference))
+        return found is not None
 
     async def open_cases(self, customer_id: int) -> list[CaseView]:
         rows = await self.session.scalars(
@@ -397,6 +402,25 @@ class Repository:
             )
         )
 
+    async def mark_sent_many(self, marks: Sequence[tuple[int, int, int, datetime]]) -> None:
+        """Record deliveries: (message id, Telegram message id, attempts, when), in one go."""
+        if not marks:
+            return
+        await self.session.execute(
+            update(Message),
+            [
+                {
+                    "id": message_id,
+                    "delivery": "sent",
+                    "telegram_message_id": telegram_id,
+                    "sent_at": at,
+                    "claimed_until": None,
+                    "attempts": attempts,
+                }
+                for message_id, telegram_id, attempts, at in marks
+            ],
+        )
+
     async def mark_failed(
         self, message_id: int, error: str, now: datetime, *, retry_at: datetime | None
     ) -> None:
@@ -420,6 +444,12 @@ class Repository:
 
     async def count(self, model: type[Any]) -> int:
         return int(await self.session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def candidate_reference(prefix: str) -> str:
+    """A random case reference, e.g. `PRM-7K3Q` (uniqueness is checked when a case opens)."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{prefix}-{code}"
 
 
 def _view(case: Case) -> CaseView:
