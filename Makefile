@@ -49,10 +49,12 @@ nlu-eval: setup
 	$(BIN)/prima nlu-eval --cv-repeats $(CV_REPEATS)
 
 ## bench: simulated customers through the fake Bot API, the real bot and Rasa (no Redis, Redis)
-CUSTOMERS ?= 200
+##   `make bench CUSTOMERS=100 THINK=0` saturates the bot
+CUSTOMERS ?= 70
+THINK ?= 1
 bench: setup
 	$(BIN)/prima train
-	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS)
+	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
 
 clean:
 	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache
