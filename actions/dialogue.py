@@ -63,6 +63,15 @@ def needs_nlu(state: State, event: Event) -> bool:
     return isinstance(event, Text) and state.step in _NLU_STEPS
 
 
+# Steps where a typed answer never looks at the customer's open cases.
+_ANSWER_STEPS = frozenset({Step.COLLECTING, Step.CONFIRMING, Step.CORRECTING, Step.COMMENTING})
+
+
+def needs_open_cases(state: State, event: Event) -> bool:
+    """Whether `decide` may read `facts.open_cases` for this event (else they need no query)."""
+    return not (isinstance(event, Text) and state.step in _ANSWER_STEPS)
+
+
 def decide(state: State, event: Event, facts: Facts) -> Decision:
     """The next state, replies and effects for one incoming event."""
     language = _language_for(state, event, facts)

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions.dialogue import decide, needs_nlu
+from actions.dialogue import decide, needs_nlu, needs_open_cases
 from nlu.client import NLUError
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -165,7 +165,7 @@ class Conversations:
                 incoming.update_id, now
             ):
                 return TurnResult(Outcome.DUPLICATE)
-            customer = await repo.customer(
+            customer, state = await repo.customer_and_state(
                 incoming.user_id,
                 incoming.chat_id,
                 incoming.first_name,
@@ -186,7 +186,6 @@ class Conversations:
                 queued = await self._queue(repo, customer, replies, customer.language, now)
                 outcome = Outcome.FLOODED
             else:
-                state, _ = await repo.conversation(customer.id, lock=True)
                 if (
                     classification is None
                     and state.step != assumed
@@ -250,7 +249,9 @@ class Conversations:
         facts = Facts(
             language=customer.language,
             supported_languages=tuple(self.config.languages.supported),
-            open_cases=tuple(await repo.open_cases(customer.id)),
+            open_cases=(
+                tuple(await repo.open_cases(customer.id)) if needs_open_cases(state, event) else ()
+            ),
             new_reference=candidate_reference(self.config.conversation.reference_prefix),
             open_now=is_open(hours.days, hours.zone, now),
             name=customer.first_name,
@@ -315,27 +316,23 @@ class Conversations:
     ) -> list[Outgoing]:
         """Render and store the replies; claimed for `lease` (None: left to the dispatcher)."""
         context = {**self.reply_context(language), "name": customer.first_name}
-        queued: list[Outgoing] = []
-        for reply in replies:
-            rendered = self.renderer.message(language, reply, **context)
-            message = await repo.queue_outbound(
-                customer,
-                rendered.text,
-                rendered.buttons,
-                case_id=case_id,
-                now=now,
-                lease=lease,
+        rendered = [self.renderer.message(language, reply, **context) for reply in replies]
+        stored = [
+            repo.queue_outbound(customer, r.text, r.buttons, case_id=case_id, now=now, lease=lease)
+            for r in rendered
+        ]
+        await repo.session.flush()  # one round trip for the turn's replies, and their ids
+        queued = [
+            Outgoing(
+                message.id,
+                customer.id,
+                customer.chat_id,
+                r.text,
+                [[list(b) for b in row] for row in r.buttons],
+                0,
             )
-            queued.append(
-                Outgoing(
-                    message.id,
-                    customer.id,
-                    customer.chat_id,
-                    rendered.text,
-                    [[list(b) for b in row] for row in rendered.buttons],
-                    0,
-                )
-            )
+            for message, r in zip(stored, rendered, strict=True)
+        ]
         return queued
 
     # --- cases resolved by staff -----------------------------------------------------------

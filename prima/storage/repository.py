@@ -77,9 +77,25 @@ class Repository:
         self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
     ) -> Customer:
         """The customer for a Telegram user, created on first contact; chat and name kept fresh."""
-        found = await self.session.scalar(
-            select(Customer).where(Customer.telegram_user_id == user_id)
+        return (await self.customer_and_state(user_id, chat_id, first_name, language, now))[0]
+
+    async def customer_and_state(
+        self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
+    ) -> tuple[Customer, State]:
+        """The customer (created on first contact) and their conversation state, in one query.
+
+        The customer's row is locked for the turn on PostgreSQL (`FOR UPDATE`).
+        """
+        query = (
+            select(Customer, Conversation)
+            .outerjoin(Conversation, Conversation.customer_id == Customer.id)
+            .where(Customer.telegram_user_id == user_id)
+            .with_for_update(of=Customer)
         )
+        row = (await self.session.execute(query)).first()
+        found = row[0] if row else None
+        conversation = row[1] if row else None
+        state = State.from_stored(conversation.step, conversation.data) if conversation else State()
         if found is None:
             found = Customer(
                 telegram_user_id=user_id,
@@ -92,12 +108,12 @@ class Repository:
             )
             self.session.add(found)
             await self.session.flush()
-            return found
+            return found, state
         if found.chat_id != chat_id or found.first_name != first_name or not found.reachable:
             found.chat_id, found.first_name = chat_id, first_name
             found.reachable, found.unreachable_since = True, None
             found.updated_at = now
-        return found
+        return found, state
 
     async def customer_for_user(self, user_id: int) -> Customer | None:
         return await self.session.scalar(
@@ -330,7 +346,7 @@ class Repository:
         self.session.add(message)
         return message
 
-    async def queue_outbound(
+    def queue_outbound(
         self,
         customer: Customer,
         text: str,
@@ -340,7 +356,10 @@ class Repository:
         now: datetime,
         lease: timedelta | None,
     ) -> Message:
-        """An outgoing message, claimed by the caller for `lease` so it can send it at once."""
+        """An outgoing message, claimed by the caller for `lease` so it can send it at once.
+
+        Added to the session; its id is known after the caller's next flush.
+        """
         message = Message(
             customer_id=customer.id,
             case_id=case_id,
@@ -354,7 +373,6 @@ class Repository:
             attempts=0,
         )
         self.session.add(message)
-        await self.session.flush()
         return message
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Outgoing]:

@@ -120,7 +120,7 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
         repo = Repository(session)
         customer = await repo.customer(13, 13, None, "id", NOW)
         for number in range(40):
-            await repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
+            repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
 
     async def claim() -> list[int]:
         taken: list[int] = []

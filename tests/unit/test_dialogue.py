@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from actions.dialogue import decide, needs_nlu
+from actions.dialogue import decide, needs_nlu, needs_open_cases
 from prima.core.complaint import Category, Classification
 from prima.core.conversation import (
     AddToCase,
@@ -296,3 +296,20 @@ def test_state_survives_a_round_trip_through_storage() -> None:
     d = run(State(), MECHANICAL, Media(Attachment("photo", file_id="F")), Text("AC"))
     stored = d.state.to_dict()
     assert State.from_stored(d.state.step.value, stored) == d.state
+
+
+@pytest.mark.parametrize(
+    "answer", ["ya", "bukan", "-", "AC ruang 3", "sangat puas", "lokasinya di Bandung", " "]
+)
+def test_typed_answers_where_open_cases_are_skipped_do_not_depend_on_them(answer: str) -> None:
+    states = [
+        run(State(), MECHANICAL).state,
+        run(State(), MECHANICAL, Text("AC"), Text("-"), Text("-"), Text("perbaiki")).state,
+        run(State(), MECHANICAL, Text("AC"), Text("-"), Text("-"), Text("x"), Text("bukan")).state,
+        run(State(), CaseResolved("PRM-A"), Text("puas")).state,
+    ]
+    for state in states:
+        event = text(answer, "affirm")
+        assert not needs_open_cases(state, event)
+        with_cases = decide(state, event, facts("PRM-A", "PRM-B"))
+        assert with_cases == decide(state, event, facts())
