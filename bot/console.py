@@ -12,8 +12,7 @@ from prima.core.complaint import Classification
 from prima.core.conversation import Press, Text
 from prima.core.reply import Reply
 from prima.rendering import to_plain_text
-from prima.storage.repository import Repository
-from prima.turns import Conversations, Incoming
+from prima.turns import Incoming
 
 HELP = "(/lang id | /lang en to switch language, /quit to leave; type a number to press a button)"
 PROMPT = {"id": "Anda", "en": "You"}
@@ -69,7 +68,7 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
                 result = await service.handle(_incoming(text, sender.buttons))
                 if result.classification is not None:
                     print(_describe(result.classification), file=stdout, flush=True)
-                language = await _language(service, language)
+                language = result.language or language
         finally:
             stop.set()
             await dispatcher
@@ -84,12 +83,6 @@ def _incoming(text: str, buttons: list[str]) -> Incoming:
     else:
         event, kind = Text(text), "text"
     return Incoming(CONSOLE_USER, CONSOLE_USER, None, event, kind, text)
-
-
-async def _language(service: Conversations, current: str) -> str:
-    async with service.sessions() as session:
-        customer = await Repository(session).customer_for_user(CONSOLE_USER)
-    return customer.language if customer else current
 
 
 def _describe(result: Classification) -> str:

@@ -20,7 +20,6 @@ from bot.updates import incoming_from
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.reply import Reply
-from prima.rendering import Renderer
 from prima.turns import Conversations, RetryLater, Unreachable
 
 logger = logging.getLogger(__name__)
@@ -99,10 +98,9 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     if update.effective_chat.type != "private":
         return
-    renderer: Renderer = context.bot_data["renderer"]
-    runtime: Runtime = context.bot_data["runtime"]
-    language = runtime.config.languages.default
-    text = renderer.render(language, Reply("error"), **runtime.reply_context(language))
+    service: Conversations = context.bot_data[SERVICE]
+    language = service.config.languages.default
+    text = service.renderer.render(language, Reply("error"), **service.reply_context(language))
     try:
         await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
     except TelegramError:
@@ -148,9 +146,7 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
         runtime.classifier() as nlu,
     ):
         service = runtime.conversations(sessions, nlu, guards, TelegramSender(application))
-        application.bot_data.update(
-            {SERVICE: service, "renderer": runtime.renderer(), "runtime": runtime}
-        )
+        application.bot_data[SERVICE] = service
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]

@@ -100,6 +100,7 @@ class TurnResult:
     outcome: Outcome
     sent: list[int] = field(default_factory=list)
     classification: Classification | None = None
+    language: str | None = None  # the customer's language after the turn
 
 
 Clock = Callable[[], datetime]
@@ -198,8 +199,8 @@ class Conversations:
                 queued = await self._apply(repo, customer, decision, now)
                 self._remember_step(incoming.user_id, decision.state)
                 outcome = Outcome.HANDLED
-        sent = await self._deliver_now(queued)
-        return TurnResult(outcome, sent, classification)
+        sent = await self._send_all(queued)
+        return TurnResult(outcome, sent, classification, customer.language)
 
     async def _classify_if_needed(
         self, incoming: Incoming
@@ -363,13 +364,10 @@ class Conversations:
                 queued = await self._apply(repo, customer, decision, now, lease)
                 logger.info("case %s resolved by %s", reference, actor)
             if deliver:
-                await self._deliver_now(queued)
+                await self._send_all(queued)
         return True
 
     # --- delivery ----------------------------------------------------------------------------
-
-    async def _deliver_now(self, messages: list[Outgoing]) -> list[int]:
-        return await self._send_all(messages) if messages else []
 
     async def _send_all(self, messages: list[Outgoing]) -> list[int]:
         """Send in order; stop at the first failure so a chat's messages stay in order.

@@ -73,12 +73,6 @@ class Repository:
     def _dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    async def customer(
-        self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
-    ) -> Customer:
-        """The customer for a Telegram user, created on first contact; chat and name kept fresh."""
-        return (await self.customer_and_state(user_id, chat_id, first_name, language, now))[0]
-
     async def customer_and_state(
         self, user_id: int, chat_id: int, first_name: str | None, language: str, now: datetime
     ) -> tuple[Customer, State]:
@@ -136,9 +130,17 @@ class Repository:
     # --- conversation state ----------------------------------------------------------------
 
     async def conversation(self, customer_id: int, *, lock: bool = False) -> tuple[State, int]:
-        """The stored state and its turn counter (locked for update on PostgreSQL)."""
+        """The stored state and its turn counter.
+
+        With `lock`, the customer's row is locked for update on PostgreSQL: the same row a
+        turn locks in `customer_and_state`, so the two never interleave.
+        """
+        if lock:
+            await self.session.execute(
+                select(Customer.id).where(Customer.id == customer_id).with_for_update()
+            )
         query = select(Conversation).where(Conversation.customer_id == customer_id)
-        row = await self.session.scalar(query.with_for_update() if lock else query)
+        row = await self.session.scalar(query)
         if row is None:
             return State(), 0
         return State.from_stored(row.step, row.data), row.turns
@@ -152,13 +154,6 @@ class Repository:
         row.turns = (row.turns or 0) + 1
 
     # --- cases -------------------------------------------------------------------------------
-
-    async def new_reference(self, prefix: str) -> str:
-        """A case reference nobody has yet, e.g. `PRM-7K3Q`."""
-        while True:
-            reference = candidate_reference(prefix)
-            if not await self.reference_taken(reference):
-                return reference
 
     async def reference_taken(self, reference: str) -> bool:
         found = await self.session.scalar(select(Case.id).where(Case.reference == reference))
@@ -399,26 +394,6 @@ class Repository:
             message.claimed_until = now + lease
             claimed.append(_outgoing(message, chat_id))
         return claimed
-
-    async def outgoing(self, message_id: int) -> Outgoing:
-        message = await self.session.get(Message, message_id)
-        if message is None:
-            raise LookupError(f"no message {message_id}")
-        customer = await self.customer_by_id(message.customer_id)
-        return _outgoing(message, customer.chat_id)
-
-    async def mark_sent(self, message_id: int, telegram_message_id: int, now: datetime) -> None:
-        await self.session.execute(
-            update(Message)
-            .where(Message.id == message_id)
-            .values(
-                delivery="sent",
-                telegram_message_id=telegram_message_id,
-                sent_at=now,
-                claimed_until=None,
-                attempts=Message.attempts + 1,
-            )
-        )
 
     async def mark_sent_many(self, marks: Sequence[tuple[int, int, int, datetime]]) -> None:
         """Record deliveries: (message id, Telegram message id, attempts, when), in one go."""

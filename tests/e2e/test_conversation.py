@@ -147,7 +147,6 @@ async def test_status_lists_open_cases_and_feedback_after_resolution(bot: Runnin
     assert "menunggu petugas" in status.text
 
     async with bot.runtime.database() as sessions, bot.runtime.guards() as guards:
-        from bot.telegram import TelegramSender  # noqa: F401  (the running bot delivers)
 
         class Queue:
             async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:

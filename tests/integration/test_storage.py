@@ -16,7 +16,7 @@ from prima.core.complaint import Category
 from prima.core.conversation import Attachment, Draft, Rating, State, Step
 from prima.storage.database import async_url, create_engine, current_revision, migrate, sessions
 from prima.storage.models import Base
-from prima.storage.repository import Repository, UnknownCaseError
+from prima.storage.repository import Repository, UnknownCaseError, candidate_reference
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -71,8 +71,8 @@ async def test_a_case_with_its_needs_timeline_attachments_and_feedback(
     )
     async with sessions(engine)() as session, session.begin():
         repo = Repository(session)
-        customer = await repo.customer(11, 11, "Siti", "id", NOW)
-        reference = await repo.new_reference("PRM")
+        customer, _ = await repo.customer_and_state(11, 11, "Siti", "id", NOW)
+        reference = candidate_reference("PRM")
         case = await repo.open_case(customer, reference, draft, human_requested=False, now=NOW)
         await repo.add_to_case(reference, customer.id, ["satu lagi"], [], NOW)
         await repo.request_human(reference, customer.id, NOW)
@@ -108,7 +108,7 @@ async def test_the_conversation_state_round_trips(engine: AsyncEngine) -> None:
     )
     async with sessions(engine)() as session, session.begin():
         repo = Repository(session)
-        customer = await repo.customer(12, 12, None, "id", NOW)
+        customer, _ = await repo.customer_and_state(12, 12, None, "id", NOW)
         await repo.save_conversation(customer.id, state, NOW)
     async with sessions(engine)() as session:
         loaded, turns = await Repository(session).conversation(customer.id)
@@ -118,7 +118,7 @@ async def test_the_conversation_state_round_trips(engine: AsyncEngine) -> None:
 async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine) -> None:
     async with sessions(engine)() as session, session.begin():
         repo = Repository(session)
-        customer = await repo.customer(13, 13, None, "id", NOW)
+        customer, _ = await repo.customer_and_state(13, 13, None, "id", NOW)
         for number in range(40):
             repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
 

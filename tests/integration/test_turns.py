@@ -33,13 +33,18 @@ def say(user: int, text: str, update_id: int) -> Incoming:
     return Incoming(user, user, "Budi", event, "text", text, update_id=update_id)
 
 
-async def test_two_instances_sharing_a_database_keep_one_conversation(
-    tmp_path: Path, nlu: RasaClient
-) -> None:
+@pytest.fixture
+def runtime_on_sqlite(tmp_path: Path) -> Runtime:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, state_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'p.db'}"
     )
-    runtime = Runtime(settings, ServiceConfig())
+    return Runtime(settings, ServiceConfig())
+
+
+async def test_two_instances_sharing_a_database_keep_one_conversation(
+    runtime_on_sqlite: Runtime, nlu: RasaClient
+) -> None:
+    runtime = runtime_on_sqlite
     async with runtime.database() as sessions:
         first, second = Collect(), Collect()
         a = runtime.conversations(sessions, nlu, MemoryGuards(50, 10), first)
@@ -55,12 +60,9 @@ async def test_two_instances_sharing_a_database_keep_one_conversation(
 
 
 async def test_an_update_handled_by_one_instance_is_skipped_by_another(
-    tmp_path: Path, nlu: RasaClient
+    runtime_on_sqlite: Runtime, nlu: RasaClient
 ) -> None:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, state_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'p.db'}"
-    )
-    runtime = Runtime(settings, ServiceConfig())
+    runtime = runtime_on_sqlite
     async with runtime.database() as sessions:
         first, second = Collect(), Collect()
         a: Conversations = runtime.conversations(sessions, nlu, MemoryGuards(50, 10), first)
