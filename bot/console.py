@@ -51,7 +51,10 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     ):
         service = runtime.conversations(sessions, nlu, guards, sender)
         stop = asyncio.Event()
-        dispatcher = asyncio.create_task(service.run_dispatcher(stop))
+        tasks = [asyncio.create_task(service.run_dispatcher(stop))]
+        if runtime.config.escalation.enabled:
+            # Escalations fire here too; the customer's notices reach this console.
+            tasks.append(asyncio.create_task(runtime.escalator(sessions, None).run(stop)))
         language: str = runtime.config.languages.default
         try:
             await service.handle(_incoming("/start", []))
@@ -71,7 +74,7 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
                 language = result.language or language
         finally:
             stop.set()
-            await dispatcher
+            await asyncio.gather(*tasks)
 
 
 def _incoming(text: str, buttons: list[str]) -> Incoming:

@@ -16,15 +16,17 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bot.updates import incoming_from
+from bot.updates import incoming_from, staff_action_from
+from escalation.desk import StaffAction, SupervisorDesk
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.reply import Reply
-from prima.turns import Conversations, RetryLater, Unreachable
+from prima.turns import Conversations, RetryLater, Sender, Unreachable
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "service"
+DESK = "desk"
 # Transient outages of the database or Redis: the turn is retried this many times.
 TURN_ATTEMPTS = 3
 _TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionError, TimeoutError)
@@ -77,6 +79,11 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer()
         except TelegramError:
             logger.debug("answering a callback query failed", exc_info=True)
+    desk: SupervisorDesk | None = context.bot_data.get(DESK)
+    action = staff_action_from(update) if desk is not None else None
+    if desk is not None and action is not None:
+        await _staff(desk, action, service.sender)
+        return
     incoming = incoming_from(update)
     if incoming is None:
         return
@@ -89,6 +96,16 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 raise
             logger.warning("turn failed (attempt %d), retrying", attempt, exc_info=True)
             await asyncio.sleep(0.5 * 2**attempt)
+
+
+async def _staff(desk: SupervisorDesk, action: StaffAction, sender: Sender) -> None:
+    """A supervisor command or button; in groups, only staff groups on the ladder get answers."""
+    private = action.chat_id == action.user_id
+    if not private and action.chat_id not in desk.policy.staff_chats():
+        return
+    reply = await desk.handle(action)
+    buttons = [[list(b) for b in row] for row in reply.buttons]
+    await sender.send(action.chat_id, reply.text, buttons)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -145,8 +162,10 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
         runtime.guards() as guards,
         runtime.classifier() as nlu,
     ):
-        service = runtime.conversations(sessions, nlu, guards, TelegramSender(application))
+        sender = TelegramSender(application)
+        service = runtime.conversations(sessions, nlu, guards, sender)
         application.bot_data[SERVICE] = service
+        application.bot_data[DESK] = runtime.desk(sessions)
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]
@@ -158,10 +177,13 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
             )
             me = application.bot.username
             logger.info("polling Telegram as @%s", me)
-            dispatcher = asyncio.create_task(service.run_dispatcher(stop))
+            tasks = [asyncio.create_task(service.run_dispatcher(stop))]
+            if runtime.config.escalation.enabled:
+                escalator = runtime.escalator(sessions, sender)
+                tasks.append(asyncio.create_task(escalator.run(stop)))
             await stop.wait()
             logger.info("stopping: finishing updates in flight")
             await application.updater.stop()
             await application.stop()
-            await dispatcher
+            await asyncio.gather(*tasks)
     return 0

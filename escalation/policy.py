@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 import holidays
 
 from escalation.calendar import END_OF_DAY, BusinessCalendar, Hours, calendar_from
-from escalation.ladder import Clock, Ladder, Level, OnTakeover, Recipient, Threshold
-from prima.config import WEEKDAYS, BusinessHoursSection, EscalationSection
+from escalation.ladder import Clock, Deadline, Ladder, Level, OnTakeover, Recipient, Threshold
+from prima.config import WEEKDAYS, BusinessHoursSection, EscalationSection, ServiceConfig
 
 
 def business_calendar(section: BusinessHoursSection) -> BusinessCalendar:
@@ -53,3 +54,46 @@ def ladder(section: EscalationSection) -> Ladder:
         for category, specs in section.categories.items()
     }
     return Ladder(levels, overrides, OnTakeover(section.on_takeover))
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationPolicy:
+    """The ladder on the business calendar: everything deciding when a case escalates."""
+
+    ladder: Ladder
+    calendar: BusinessCalendar
+
+    @classmethod
+    def from_config(cls, config: ServiceConfig) -> EscalationPolicy:
+        return cls(ladder(config.escalation), business_calendar(config.business_hours))
+
+    @property
+    def fingerprint(self) -> str:
+        return self.ladder.fingerprint()
+
+    def deadlines(self, category: str, opened_at: datetime) -> list[Deadline]:
+        return self.ladder.schedule(category, opened_at, self.calendar)
+
+    def roles(self) -> dict[int, str]:
+        return {level.number: level.role for level in self.ladder.levels}
+
+    @property
+    def stops_on_takeover(self) -> bool:
+        return self.ladder.on_takeover is OnTakeover.STOP
+
+    def supervisor(self, user_id: int) -> Recipient | None:
+        """The configured person with this Telegram user id, if any."""
+        for level in self.ladder.levels:
+            for person in level.recipients:
+                if person.telegram == user_id and user_id > 0:
+                    return person
+        return None
+
+    def staff_chats(self) -> frozenset[int]:
+        """Group chats on the ladder (negative ids), where supervisors may also give commands."""
+        return frozenset(
+            r.telegram
+            for level in self.ladder.levels
+            for r in level.recipients
+            if r.telegram is not None and r.telegram < 0
+        )

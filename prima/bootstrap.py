@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -10,6 +11,10 @@ from typing import Any
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from escalation.desk import SupervisorDesk
+from escalation.escalator import Channels, Escalator
+from escalation.mail import SmtpMailer
+from escalation.policy import EscalationPolicy
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -21,7 +26,9 @@ from prima.guards import Guards, MemoryGuards, RedisGuards
 from prima.rendering import Renderer
 from prima.settings import Settings
 from prima.storage.database import create_engine, default_url, migrate, sessions
-from prima.turns import Conversations, Sender
+from prima.turns import Conversations, Sender, utc_now
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,4 +147,51 @@ class Runtime:
             guards=guards,
             sender=sender,
             reply_context=self.reply_context,
+            escalation=self.policy() if self.config.escalation.enabled else None,
+        )
+
+    # --- escalation ------------------------------------------------------------------------
+
+    def policy(self) -> EscalationPolicy:
+        return EscalationPolicy.from_config(self.config)
+
+    def mailer(self) -> SmtpMailer | None:
+        """SMTP from the environment; None when `SMTP_HOST` is unset."""
+        s = self.settings
+        if not s.smtp_host:
+            return None
+        return SmtpMailer(
+            s.smtp_host,
+            s.smtp_port,
+            s.smtp_from,
+            username=s.smtp_username,
+            password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+            security=s.smtp_security,
+        )
+
+    def escalator(
+        self, sessions: async_sessionmaker[AsyncSession], telegram: Sender | None
+    ) -> Escalator:
+        mailer = self.mailer()
+        if mailer is None:
+            logger.warning("SMTP_HOST is unset: escalation emails are recorded as skipped")
+        if telegram is None:
+            logger.warning("no Telegram token: escalation messages to Telegram are skipped")
+        return Escalator(
+            sessions=sessions,
+            policy=self.policy(),
+            renderer=self.renderer(),
+            config=self.config,
+            channels=Channels(telegram=telegram, mail=mailer),
+            reply_context=self.reply_context,
+        )
+
+    def desk(self, sessions: async_sessionmaker[AsyncSession]) -> SupervisorDesk:
+        return SupervisorDesk(
+            sessions=sessions,
+            policy=self.policy(),
+            renderer=self.renderer(),
+            language=self.config.languages.default,
+            reply_context=self.reply_context,
+            clock=utc_now,
         )

@@ -122,6 +122,12 @@ def _parser() -> argparse.ArgumentParser:
     resolve.add_argument("--by", default="operator", help="who resolved it")
     resolve.set_defaults(handler=_resolve)
 
+    escalator = commands.add_parser(
+        "escalator", help="run only the escalation scheduler (prima run includes it)"
+    )
+    escalator.add_argument("--once", action="store_true", help="one pass, then exit")
+    escalator.set_defaults(handler=_escalator)
+
     check = commands.add_parser("check-config", help="validate config.yml and the environment")
     check.set_defaults(handler=_check_config)
     return parser
@@ -262,6 +268,12 @@ def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
         return EXIT_FAILURE
     print(f"{args.reference} resolved" if done else f"{args.reference} was already resolved")
     return 0
+
+
+def _escalator(runtime: Runtime, args: argparse.Namespace) -> int:
+    from bot.escalator import run_escalator
+
+    return asyncio.run(run_escalator(runtime, once=args.once))
 
 
 def _console(runtime: Runtime, _: argparse.Namespace) -> int:

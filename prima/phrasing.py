@@ -82,7 +82,35 @@ def check_templates(
     return [
         *_message_findings(renderer, context_for, phrases, max_length, samples),
         *_label_findings(renderer, phrases),
+        *_email_findings(renderer, context_for, phrases, samples),
     ]
+
+
+def _email_findings(
+    renderer: Renderer,
+    context_for: ContextFor,
+    phrases: dict[str, list[str]],
+    samples: dict[str, list[dict[str, Any]]],
+) -> Iterator[Finding]:
+    """Emails (`<lang>/email/*`): rendered with the samples of `email/<name>`, or else those
+    of the Telegram message of the same name (`escalation` -> `escalation_alert`)."""
+    for lang in renderer.languages():
+        for name in renderer.email_names(lang):
+            label = f"email/{name}"
+            contexts = samples.get(label) or samples.get(f"{name}_alert") or [{}]
+            for context in contexts:
+                try:
+                    email = renderer.email(lang, name, **{**context_for(lang), **context})
+                except TemplateError as exc:
+                    yield Finding(lang, label, f"does not render: {exc}")
+                    break
+                for part in (email.subject, email.text, to_plain_text(email.html)):
+                    for phrase in damaging_phrases(part, phrases.get(lang, [])):
+                        yield Finding(lang, label, f"damaging phrase {phrase!r}")
+                    if _PLACEHOLDER.search(part):
+                        yield Finding(lang, label, "unrendered placeholder")
+                if not email.subject or not email.text.strip():
+                    yield Finding(lang, label, "renders empty")
 
 
 def _message_findings(

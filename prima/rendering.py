@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from prima.core.reply import Button, Reply
 
@@ -29,6 +29,13 @@ class Rendered:
     buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Email:
+    subject: str
+    text: str
+    html: str
+
+
 class Renderer:
     """One Jinja2 environment: undefined variables are errors, values are HTML-escaped."""
 
@@ -44,6 +51,14 @@ class Renderer:
             lstrip_blocks=True,
         )
         self._labels = cache(self._load_labels)
+        # Emails: the HTML part is escaped, the plain-text part and subject are not.
+        self._mail = Environment(
+            loader=FileSystemLoader(root),
+            undefined=StrictUndefined,
+            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
 
     def languages(self) -> list[str]:
         return sorted(p.name for p in self._root.iterdir() if p.is_dir())
@@ -75,6 +90,21 @@ class Renderer:
             tuple((self.label(language, b), b.data) for b in row) for row in reply.buttons
         )
         return Rendered(self.render(language, reply, **context), buttons)
+
+    def email_names(self, language: str) -> list[str]:
+        folder = self._root / language / "email"
+        return sorted(p.name.removesuffix(".txt.j2") for p in folder.glob("*.txt.j2"))
+
+    def email(self, language: str, template: str, /, **context: Any) -> Email:
+        """An email from `<language>/email/<template>.{subject,txt,html}.j2`."""
+        values = {**self._base, **context}
+
+        def part(kind: str) -> str:
+            found = self._mail.get_template(f"{language}/email/{template}.{kind}.j2")
+            return found.render(values).strip()
+
+        subject = " ".join(part("subject").split())  # one line, whatever the template does
+        return Email(subject, part("txt") + "\n", part("html") + "\n")
 
     def _load_labels(self, language: str) -> dict[str, Template]:
         path = self._root / language / LABELS_FILE

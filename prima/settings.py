@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     state_dir: Path = Field(
         default=PROJECT_ROOT / ".prima", validation_alias=AliasChoices("PRIMA_STATE_DIR")
     )
+    smtp_host: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_HOST"))
+    smtp_port: int = Field(default=587, validation_alias=AliasChoices("SMTP_PORT"))
+    smtp_username: str | None = Field(default=None, validation_alias=AliasChoices("SMTP_USERNAME"))
+    smtp_password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SMTP_PASSWORD")
+    )
+    smtp_from: str = Field(default="prima@localhost", validation_alias=AliasChoices("SMTP_FROM"))
+    smtp_security: str = Field(default="starttls", validation_alias=AliasChoices("SMTP_SECURITY"))
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("PRIMA_LOG_LEVEL"))
 
     @field_validator("telegram_api_base_url")
@@ -81,6 +89,20 @@ class Settings(BaseSettings):
             return None
         if urlsplit(value).scheme not in ("redis", "rediss", "unix"):
             raise ValueError(f"{value!r} is not a redis:// URL")
+        return value
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _smtp_security(cls, value: str) -> str:
+        if value not in ("starttls", "tls", "none"):
+            raise ValueError(f"{value!r} is not one of starttls, tls, none")
+        return value
+
+    @field_validator("smtp_port")
+    @classmethod
+    def _smtp_port(cls, value: int) -> int:
+        if not 0 < value < 65536:
+            raise ValueError(f"{value} is not a port number")
         return value
 
     @field_validator("log_level")

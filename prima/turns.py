@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.dialogue import decide, needs_nlu, needs_open_cases
+from escalation.policy import EscalationPolicy
 from nlu.client import NLUError
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -46,6 +47,7 @@ from prima.core.reply import Reply
 from prima.core.text import EmptyTextError
 from prima.guards import Flood, Guards
 from prima.rendering import Renderer
+from prima.storage.escalations import EscalationRecords
 from prima.storage.models import Customer
 from prima.storage.repository import Outgoing, Repository, candidate_reference
 
@@ -123,6 +125,7 @@ class Conversations:
         guards: Guards,
         sender: Sender,
         reply_context: Callable[[str], dict[str, Any]],
+        escalation: EscalationPolicy | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.sessions = sessions
@@ -132,6 +135,7 @@ class Conversations:
         self.guards = guards
         self.sender = sender
         self.reply_context = reply_context
+        self.escalation = escalation
         self.clock = clock
         self._steps: OrderedDict[int, Step] = OrderedDict()
         self._sent_marks: list[tuple[int, int, int, datetime]] = []
@@ -254,7 +258,11 @@ class Conversations:
                 tuple(await repo.open_cases(customer.id)) if needs_open_cases(state, event) else ()
             ),
             new_reference=candidate_reference(self.config.conversation.reference_prefix),
-            open_now=is_open(hours.days, hours.zone, now),
+            open_now=(
+                self.escalation.calendar.is_open(now)  # closed on public holidays too
+                if self.escalation
+                else is_open(hours.days, hours.zone, now)
+            ),
             name=customer.first_name,
         )
         decision = decide(state, event, facts)
@@ -291,6 +299,14 @@ class Conversations:
                 case = await repo.open_case(
                     customer, reference, draft, human_requested=human, now=now
                 )
+                if self.escalation is not None:
+                    policy = self.escalation
+                    await EscalationRecords(repo.session).schedule(
+                        case,
+                        policy.deadlines(case.category, now),
+                        policy.roles(),
+                        policy.fingerprint,
+                    )
                 logger.info("case %s opened (%s)", reference, draft.category.value)
                 return case.id
             case AddToCase(reference, texts, attachments):

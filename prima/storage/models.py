@@ -18,6 +18,8 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -104,6 +106,11 @@ class Case(Base):
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(64))
     resolution: Mapped[str | None] = mapped_column(Text)
+    # The highest escalation level reached (0: none yet), and the person who took the case.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    assigned_to: Mapped[str | None] = mapped_column(String(64))
+    assigned_at: Mapped[datetime | None]
+    ladder: Mapped[str | None] = mapped_column(String(16))  # fingerprint its deadlines follow
 
 
 class CaseEvent(Base):
@@ -182,3 +189,69 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime]
+
+
+PENDING = "pending"
+
+
+class Escalation(Base):
+    """One level of a case's ladder: when it is due, and whether it has fired.
+
+    Computed when the case opens and recomputed when the policy changes; the escalator claims
+    due rows with `FOR UPDATE SKIP LOCKED`, so each fires once across instances.
+    """
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        UniqueConstraint("case_id", "level", name="uq_escalations_case_level"),
+        # The due-scan: only pending rows, in notification order.
+        Index(
+            "ix_escalations_due",
+            "notify_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    level: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    notify_at: Mapped[datetime]
+    policy: Mapped[str] = mapped_column(String(16))  # the ladder's fingerprint when computed
+    status: Mapped[str] = mapped_column(String(12))  # pending | fired | cancelled
+    fired_at: Mapped[datetime | None]
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Notification(Base):
+    """One escalation message to one person on one channel; retried with backoff."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        Index(
+            "ix_notifications_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    escalation_id: Mapped[int] = mapped_column(ForeignKey("escalations.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(8))  # telegram | email
+    address: Mapped[str] = mapped_column(String(256))
+    recipient: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(8))  # pending | sent | failed | skipped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(String(256))
+    sent_at: Mapped[datetime | None]
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # What is sent, rendered when the escalation fired (so a retry sends the same words).
+    subject: Mapped[str | None] = mapped_column(String(256))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str | None] = mapped_column(Text)
+    buttons: Mapped[dict[str, Any] | None]

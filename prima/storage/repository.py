@@ -17,11 +17,13 @@ from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
 from prima.core.conversation import CaseView, Draft, Rating, State
 from prima.storage.models import (
+    PENDING,
     Attachment,
     Case,
     CaseEvent,
     Conversation,
     Customer,
+    Escalation,
     Feedback,
     Message,
     ProcessedUpdate,
@@ -247,6 +249,12 @@ class Repository:
         case.status, case.resolved_at, case.updated_at = RESOLVED, now, now
         case.resolved_by, case.resolution = actor, resolution
         self._event(case, now, actor, "resolved", {"resolution": resolution})
+        # The ladder stops with the case.
+        await self.session.execute(
+            update(Escalation)
+            .where(Escalation.case_id == case.id, Escalation.status == PENDING)
+            .values(status="cancelled")
+        )
         return case
 
     async def record_rating(

@@ -182,3 +182,19 @@ def test_closed_and_open_dates_reach_the_calendar() -> None:
 def test_no_holidays_when_the_country_is_none() -> None:
     config = ServiceConfig.model_validate({"business_hours": {"holidays": None}})
     assert business_calendar(config.business_hours).is_working_day(date(2026, 8, 17))
+
+
+@pytest.mark.parametrize(
+    ("amount", "language", "days", "expected"),
+    [
+        (timedelta(days=2, hours=3, minutes=5), "id", True, "2 hari 3 jam"),
+        (timedelta(hours=27, minutes=30), "id", False, "27 jam 30 menit"),
+        (timedelta(days=1, hours=4), "en", True, "1 day 4 hours"),
+        (timedelta(minutes=1), "en", True, "1 minute"),
+        (timedelta(seconds=20), "id", True, "0 menit"),
+    ],
+)
+def test_durations_in_words(amount: timedelta, language: str, days: bool, expected: str) -> None:
+    from escalation.wording import duration_in_words
+
+    assert duration_in_words(amount, language, days=days) == expected

@@ -1,0 +1,235 @@
+"""The supervisors' desk on Telegram: /cases, /case REF, /ack REF and the alert buttons.
+
+Only configured supervisors (the people on the ladder) get answers; everyone else is told
+politely that the command is for supervisors, and the attempt is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from escalation.policy import EscalationPolicy
+from escalation.wording import duration_in_words
+from prima.core.reply import Reply
+from prima.rendering import Rendered, Renderer
+from prima.storage.escalations import EscalationRecords
+from prima.storage.models import Message
+from prima.storage.repository import Repository, UnknownCaseError
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = ("cases", "case", "ack")
+BUTTONS = {"ack": "ack", "take": "take", "tr": "transcript"}
+TIMELINE_LIMIT = 12
+TRANSCRIPT_LIMIT = 20
+TRANSCRIPT_TEXT = 300
+OVERVIEW_LIMIT = 30
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAction:
+    """A supervisor command or alert button: `verb` with its case reference, if any."""
+
+    user_id: int
+    chat_id: int
+    verb: str  # cases | case | ack | take | transcript
+    reference: str
+
+
+def staff_action(text_or_data: str, user_id: int, chat_id: int) -> StaffAction | None:
+    """The staff action in a command (`/ack PRM-7K3Q`) or button data (`esc:ack:PRM-7K3Q`)."""
+    if text_or_data.startswith("esc:"):
+        _, _, rest = text_or_data.partition(":")
+        button, _, reference = rest.partition(":")
+        verb = BUTTONS.get(button)
+        return StaffAction(user_id, chat_id, verb, reference.upper()) if verb else None
+    if not text_or_data.startswith("/"):
+        return None
+    head, _, argument = text_or_data[1:].strip().partition(" ")
+    command = head.split("@", 1)[0].casefold()
+    if command not in COMMANDS:
+        return None
+    return StaffAction(user_id, chat_id, command, argument.strip().upper())
+
+
+class SupervisorDesk:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        policy: EscalationPolicy,
+        renderer: Renderer,
+        language: str,
+        reply_context: Callable[[str], dict[str, Any]],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.sessions = sessions
+        self.policy = policy
+        self.renderer = renderer
+        self.language = language
+        self.reply_context = reply_context
+        self.clock = clock
+
+    def allowed(self, action: StaffAction) -> bool:
+        """A configured supervisor, in a private chat or a staff group on the ladder."""
+        person = self.policy.supervisor(action.user_id)
+        in_place = action.chat_id == action.user_id or action.chat_id in self.policy.staff_chats()
+        return person is not None and in_place
+
+    async def handle(self, action: StaffAction) -> Rendered:
+        if not self.allowed(action):
+            logger.warning(
+                "staff action %r refused for user %s in chat %s",
+                action.verb,
+                action.user_id,
+                action.chat_id,
+            )
+            return self._render("supervisor_only")
+        person = self.policy.supervisor(action.user_id)
+        assert person is not None
+        actor = person.name
+        if action.verb == "cases":
+            return await self._overview()
+        if not action.reference:
+            return self._render("supervisor_usage", verb=action.verb)
+        try:
+            match action.verb:
+                case "case":
+                    return await self._case(action.reference)
+                case "ack":
+                    return await self._ack(action.reference, actor)
+                case "take":
+                    return await self._take(action.reference, actor)
+                case _:
+                    return await self._transcript(action.reference)
+        except UnknownCaseError:
+            return self._render("supervisor_unknown_case", reference=action.reference)
+
+    async def _overview(self) -> Rendered:
+        now = self.clock()
+        async with self.sessions() as session:
+            records = EscalationRecords(session)
+            lines = await records.overview(OVERVIEW_LIMIT)
+            total = await records.open_count()
+        cases = [
+            {
+                "reference": line.reference,
+                "category": line.category,
+                "level": line.level,
+                "age": duration_in_words(now - line.opened_at, self.language),
+                "assigned_to": line.assigned_to,
+                "human_requested": line.human_requested,
+                "unacknowledged": line.unacknowledged,
+            }
+            for line in lines
+        ]
+        return self._render("supervisor_cases", cases=cases, total=total)
+
+    async def _case(self, reference: str) -> Rendered:
+        now = self.clock()
+        async with self.sessions() as session:
+            repo, records = Repository(session), EscalationRecords(session)
+            case = await repo.case(reference)
+            customer = await repo.customer_by_id(case.customer_id)
+            ladder = await records.ladder_of(case.id)
+            events = (await repo.timeline(case.id))[-TIMELINE_LIMIT:]
+        zone = self.policy.calendar.zone
+        business = self.policy.calendar.business_time_between(case.opened_at, now)
+        return self._render(
+            "supervisor_case",
+            reference=case.reference,
+            category=case.category,
+            status=case.status,
+            customer=customer.first_name,
+            needs=case.needs,
+            level=case.escalation_level or 0,
+            assigned_to=case.assigned_to,
+            age_elapsed=duration_in_words(now - case.opened_at, self.language),
+            age_business=duration_in_words(business, self.language, days=False),
+            ladder=[
+                {
+                    "level": e.level,
+                    "role": e.role,
+                    "status": e.status,
+                    "at": (e.fired_at or e.notify_at).astimezone(zone),
+                    "acknowledged_by": e.acknowledged_by,
+                }
+                for e in ladder
+            ],
+            events=[
+                {"at": e.at.astimezone(zone), "actor": e.actor, "kind": e.kind, "detail": e.detail}
+                for e in events
+            ],
+        )
+
+    async def _ack(self, reference: str, actor: str) -> Rendered:
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            case = await Repository(session).case(reference)
+            levels = await EscalationRecords(session).acknowledge(case, actor, now)
+        if levels:
+            logger.info("case %s: escalation level(s) %s acknowledged", reference, levels)
+        return self._render("supervisor_ack", reference=reference, levels=levels, by=actor)
+
+    async def _take(self, reference: str, actor: str) -> Rendered:
+        now = self.clock()
+        stop = self.policy.stops_on_takeover
+        async with self.sessions() as session, session.begin():
+            case = await Repository(session).case(reference)
+            if case.status != "open":
+                return self._render("supervisor_taken", reference=reference, state="closed")
+            taken = await EscalationRecords(session).take(case, actor, now, stop_ladder=stop)
+        logger.info("case %s taken by a supervisor", reference)
+        return self._render(
+            "supervisor_taken",
+            reference=reference,
+            state="taken" if taken else "already",
+            by=actor,
+            ladder_stopped=stop,
+        )
+
+    async def _transcript(self, reference: str) -> Rendered:
+        async with self.sessions() as session:
+            case = await Repository(session).case(reference)
+            since = case.opened_at - timedelta(hours=1)
+            rows = list(
+                await session.scalars(
+                    select(Message)
+                    .where(Message.customer_id == case.customer_id, Message.created_at >= since)
+                    .order_by(Message.id.desc())
+                    .limit(TRANSCRIPT_LIMIT)
+                )
+            )
+        zone = self.policy.calendar.zone
+        messages = [
+            {
+                "at": m.created_at.astimezone(zone),
+                "from_customer": m.direction == "in",
+                "kind": m.kind,
+                "text": _clip(_plain(m.text or ""), TRANSCRIPT_TEXT),
+            }
+            for m in reversed(rows)
+        ]
+        return self._render("supervisor_transcript", reference=reference, messages=messages)
+
+    def _render(self, template: str, **context: Any) -> Rendered:
+        return self.renderer.message(
+            self.language, Reply(template, context), **self.reply_context(self.language)
+        )
+
+
+def _plain(text: str) -> str:
+    from prima.rendering import to_plain_text
+
+    return " ".join(to_plain_text(text).split())
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

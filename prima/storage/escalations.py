@@ -1,0 +1,342 @@
+"""Escalation records: each case's ladder, the due-scan, notifications and acknowledgements."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from escalation.ladder import Deadline
+from prima.storage.models import (
+    PENDING,
+    Case,
+    CaseEvent,
+    Customer,
+    Escalation,
+    Notification,
+)
+
+OPEN = "open"
+FIRED = "fired"
+CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A claimed escalation, with what its notifications need to say."""
+
+    escalation: Escalation
+    case: Case
+    customer: Customer
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A claimed notification to send now."""
+
+    id: int
+    channel: str
+    address: str
+    recipient: str
+    subject: str | None
+    body: str
+    html: str | None
+    buttons: list[list[list[str]]]
+    attempts: int
+    case_id: int
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class CaseLine:
+    """One open case in a supervisor's overview."""
+
+    reference: str
+    category: str
+    level: int
+    opened_at: datetime
+    assigned_to: str | None
+    human_requested: bool
+    unacknowledged: bool
+
+
+class EscalationRecords:
+    """Escalation queries on one session; the caller owns the transaction."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- the ladder of each case ---------------------------------------------------------
+
+    async def schedule(
+        self,
+        case: Case,
+        deadlines: Sequence[Deadline],
+        roles: dict[int, str],
+        policy: str,
+    ) -> None:
+        """Write `deadlines` for the case's levels not yet fired (pending ones are moved)."""
+        existing = {
+            row.level: row
+            for row in await self.session.scalars(
+                select(Escalation).where(Escalation.case_id == case.id)
+            )
+        }
+        for deadline in deadlines:
+            row = existing.get(deadline.level)
+            if row is None:
+                self.session.add(
+                    Escalation(
+                        case_id=case.id,
+                        level=deadline.level,
+                        role=roles[deadline.level],
+                        due_at=deadline.due_at,
+                        notify_at=deadline.notify_at,
+                        policy=policy,
+                        status=PENDING,
+                    )
+                )
+            elif row.status == PENDING:
+                row.due_at, row.notify_at = deadline.due_at, deadline.notify_at
+                row.role, row.policy = roles[deadline.level], policy
+        levels = {d.level for d in deadlines}
+        for level, row in existing.items():
+            if level not in levels and row.status == PENDING:
+                row.status = CANCELLED  # the ladder lost this level
+        case.ladder = policy
+
+    async def stale_cases(self, policy: str, limit: int) -> list[Case]:
+        """Open cases whose deadlines follow another ladder (or none yet)."""
+        rows = await self.session.scalars(
+            select(Case)
+            .where(Case.status == OPEN, or_(Case.ladder.is_(None), Case.ladder != policy))
+            .order_by(Case.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(rows)
+
+    async def cancel_pending(self, case_id: int) -> int:
+        result = await self.session.execute(
+            update(Escalation)
+            .where(Escalation.case_id == case_id, Escalation.status == PENDING)
+            .values(status=CANCELLED)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def ladder_of(self, case_id: int) -> list[Escalation]:
+        rows = await self.session.scalars(
+            select(Escalation).where(Escalation.case_id == case_id).order_by(Escalation.level)
+        )
+        return list(rows)
+
+    # --- the due-scan --------------------------------------------------------------------
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Due]:
+        """Due escalations of open cases, oldest first and lowest level first within a case.
+
+        The rows stay locked (PostgreSQL: `FOR UPDATE SKIP LOCKED`) until the caller's
+        transaction marks them fired, so two escalators never fire the same level.
+        """
+        rows = (await self.session.execute(due_query(now, limit))).all()
+        return [Due(e, c, u) for e, c, u in rows]
+
+    def fire(self, due: Due, now: datetime) -> None:
+        due.escalation.status, due.escalation.fired_at = FIRED, now
+        due.case.escalation_level = max(due.case.escalation_level or 0, due.escalation.level)
+        due.case.updated_at = now
+        self.event(
+            due.case.id,
+            now,
+            "escalator",
+            "escalated",
+            {"level": due.escalation.level, "role": due.escalation.role},
+        )
+
+    def cancel(self, due: Due) -> None:
+        due.escalation.status = CANCELLED
+
+    def notify(
+        self,
+        escalation: Escalation,
+        channel: str,
+        address: str,
+        recipient: str,
+        *,
+        body: str,
+        now: datetime,
+        subject: str | None = None,
+        html: str | None = None,
+        buttons: Sequence[Sequence[tuple[str, str]]] = (),
+    ) -> None:
+        self.session.add(
+            Notification(
+                escalation_id=escalation.id,
+                channel=channel,
+                address=address,
+                recipient=recipient,
+                status=PENDING,
+                attempts=0,
+                next_attempt_at=now,
+                subject=subject,
+                body=body,
+                html=html,
+                buttons={"rows": [[list(b) for b in row] for row in buttons]} if buttons else None,
+            )
+        )
+
+    # --- notifications -------------------------------------------------------------------
+
+    async def claim_deliveries(self, now: datetime, lease: timedelta, limit: int) -> list[Delivery]:
+        """Pending notifications due now, each held for `lease` (a crash retries after it)."""
+        query = (
+            select(Notification, Escalation.case_id, Escalation.level)
+            .join(Escalation, Escalation.id == Notification.escalation_id)
+            .where(Notification.status == PENDING, Notification.next_attempt_at <= now)
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True, of=Notification)
+        )
+        claimed = []
+        for row, case_id, level in (await self.session.execute(query)).all():
+            row.next_attempt_at = now + lease
+            row.attempts += 1
+            claimed.append(
+                Delivery(
+                    id=row.id,
+                    channel=row.channel,
+                    address=row.address,
+                    recipient=row.recipient,
+                    subject=row.subject,
+                    body=row.body,
+                    html=row.html,
+                    buttons=(row.buttons or {}).get("rows", []),
+                    attempts=row.attempts,
+                    case_id=case_id,
+                    level=level,
+                )
+            )
+        return claimed
+
+    async def delivered(self, delivery: Delivery, now: datetime, message_id: int | None) -> None:
+        await self.session.execute(
+            update(Notification)
+            .where(Notification.id == delivery.id)
+            .values(status="sent", sent_at=now, telegram_message_id=message_id, last_error=None)
+        )
+
+    async def failed(
+        self, delivery: Delivery, error: str, *, retry_at: datetime | None, status: str = "failed"
+    ) -> None:
+        """A failed attempt: retried at `retry_at`, or given up (`status`) when None."""
+        values: dict[str, Any] = {"last_error": error[:256]}
+        if retry_at is None:
+            values["status"] = status
+        else:
+            values["next_attempt_at"] = retry_at
+        await self.session.execute(
+            update(Notification).where(Notification.id == delivery.id).values(**values)
+        )
+
+    async def notifications_of(self, case_id: int) -> list[tuple[Escalation, Notification]]:
+        query = (
+            select(Escalation, Notification)
+            .join(Notification, Notification.escalation_id == Escalation.id)
+            .where(Escalation.case_id == case_id)
+            .order_by(Escalation.level, Notification.id)
+        )
+        return [(e, n) for e, n in (await self.session.execute(query)).all()]
+
+    # --- supervisors ---------------------------------------------------------------------
+
+    async def acknowledge(self, case: Case, actor: str, now: datetime) -> list[int]:
+        """Acknowledge the case's fired, unacknowledged levels; the levels acknowledged."""
+        rows = list(
+            await self.session.scalars(
+                select(Escalation)
+                .where(
+                    Escalation.case_id == case.id,
+                    Escalation.status == FIRED,
+                    Escalation.acknowledged_at.is_(None),
+                )
+                .order_by(Escalation.level)
+                .with_for_update()
+            )
+        )
+        for row in rows:
+            row.acknowledged_at, row.acknowledged_by = now, actor
+        if rows:
+            levels = [row.level for row in rows]
+            self.event(case.id, now, actor, "acknowledged", {"levels": levels})
+        return [row.level for row in rows]
+
+    async def take(self, case: Case, actor: str, now: datetime, *, stop_ladder: bool) -> bool:
+        """Assign the case to `actor`; False if it already was. Stops the ladder if asked."""
+        if case.assigned_to == actor:
+            return False
+        previous = case.assigned_to
+        case.assigned_to, case.assigned_at, case.updated_at = actor, now, now
+        self.event(case.id, now, actor, "taken", {"from": previous})
+        if stop_ladder:
+            await self.cancel_pending(case.id)
+        return True
+
+    async def overview(self, limit: int) -> list[CaseLine]:
+        """Open cases, highest level first, then oldest first."""
+        unacknowledged = (
+            select(Escalation.id)
+            .where(
+                Escalation.case_id == Case.id,
+                Escalation.status == FIRED,
+                Escalation.acknowledged_at.is_(None),
+            )
+            .exists()
+        )
+        query = (
+            select(Case, unacknowledged)
+            .where(Case.status == OPEN)
+            .order_by(Case.escalation_level.desc(), Case.opened_at, Case.id)
+            .limit(limit)
+        )
+        return [
+            CaseLine(
+                reference=case.reference,
+                category=case.category,
+                level=case.escalation_level or 0,
+                opened_at=case.opened_at,
+                assigned_to=case.assigned_to,
+                human_requested=case.human_requested,
+                unacknowledged=bool(flag),
+            )
+            for case, flag in (await self.session.execute(query)).all()
+        ]
+
+    async def open_count(self) -> int:
+        return int(
+            await self.session.scalar(
+                select(func.count()).select_from(Case).where(Case.status == OPEN)
+            )
+            or 0
+        )
+
+    def event(
+        self, case_id: int, now: datetime, actor: str, kind: str, detail: dict[str, Any]
+    ) -> None:
+        self.session.add(CaseEvent(case_id=case_id, at=now, actor=actor, kind=kind, detail=detail))
+
+
+def due_query(now: datetime, limit: int) -> Any:
+    """The due-scan: pending escalations whose notification time has come, locked."""
+    return (
+        select(Escalation, Case, Customer)
+        .join(Case, Case.id == Escalation.case_id)
+        .join(Customer, Customer.id == Case.customer_id)
+        .where(Escalation.status == PENDING, Escalation.notify_at <= now)
+        .order_by(Escalation.notify_at, Escalation.case_id, Escalation.level)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=Escalation)
+    )
