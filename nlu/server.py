@@ -59,7 +59,9 @@ class LocalRasaServer:
         self._log_path = log_path
         self._host = host
         self._port = port or free_port(host)
-        self.token = token or secrets.token_urlsafe(24)
+        self.token = token or secrets.token_hex(
+            24
+        )  # hex: never starts with "-", which the CLI would read as an option
         self._start_timeout = start_timeout
         self._max_restarts = max_restarts
         self._process: asyncio.subprocess.Process | None = None
