@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.policy import EscalationPolicy
-from escalation.wording import duration_in_words
+from escalation.wording import duration_in_words, needs_view
 from prima.core.reply import Reply
 from prima.rendering import Rendered, Renderer
 from prima.storage.escalations import EscalationRecords
@@ -148,7 +148,7 @@ class SupervisorDesk:
             category=case.category,
             status=case.status,
             customer=customer.first_name,
-            needs=case.needs,
+            needs=needs_view(case.needs),
             level=case.escalation_level or 0,
             assigned_to=case.assigned_to,
             age_elapsed=duration_in_words(now - case.opened_at, self.language),

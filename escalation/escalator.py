@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
-from escalation.wording import duration_in_words
+from escalation.wording import duration_in_words, needs_view
 from prima.config import ServiceConfig
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
@@ -233,7 +233,7 @@ class Escalator:
             "level": level.number,
             "role": level.role,
             "customer": item.customer.first_name,
-            "needs": case.needs,
+            "needs": needs_view(case.needs),
             "human_requested": case.human_requested,
             "assigned_to": case.assigned_to,
             "opened_at": case.opened_at.astimezone(self.policy.calendar.zone),

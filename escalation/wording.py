@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 _UNITS: dict[str, dict[str, str | tuple[str, str]]] = {
     "id": {"d": "hari", "h": "jam", "m": "menit"},
@@ -21,6 +22,15 @@ def duration_in_words(amount: timedelta, language: str, *, days: bool = True) ->
     parts = [(day_count, "d"), (hours, "h"), (mins, "m")]
     shown = [(n, unit) for n, unit in parts if n][:2] or [(0, "m")]
     return " ".join(_unit(n, unit, language) for n, unit in shown)
+
+
+def needs_view(needs: dict[str, Any]) -> dict[str, Any]:
+    """A case's stored needs with every key the templates read (older rows may lack some)."""
+    return {
+        "answers": {k: v for k, v in (needs.get("answers") or {}).items() if v},
+        "resolution": needs.get("resolution"),
+        "notes": list(needs.get("notes") or []),
+    }
 
 
 def _unit(count: int, unit: str, language: str) -> str:
