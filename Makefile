@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup run console test lint typecheck nlu-eval bench clean
+.PHONY: setup run console test lint typecheck nlu-eval bench bench-escalation clean
 
 ## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
 setup: $(STAMP)
@@ -55,6 +55,10 @@ THINK ?= 1
 bench: setup
 	$(BIN)/prima train
 	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
+
+## bench-escalation: 100,000 open cases on the local PostgreSQL: due-scan plan and time, a burst
+bench-escalation: $(STAMP)
+	$(BIN)/python -m bench.escalation
 
 clean:
 	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache

@@ -177,6 +177,9 @@ async def test_the_ladder_over_a_holiday_weekend(
             desk = runtime.desk(sessions)
             ack = await desk.handle(act(f"esc:ack:{reference}", SARI))
             assert "Sari" in ack.text and "level 1" in ack.text
+            transcript = await desk.handle(act(f"esc:tr:{reference}", SARI))
+            assert f"Percakapan kasus {reference}" in transcript.text
+            assert "tim senior" in transcript.text  # the notice the customer was sent
             refused = await desk.handle(act("/cases", OUTSIDER))
             assert "khusus untuk supervisor" in refused.text
 
