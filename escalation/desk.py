@@ -20,7 +20,7 @@ from escalation.wording import duration_in_words, needs_view
 from prima.core.reply import Reply
 from prima.rendering import Rendered, Renderer
 from prima.storage.escalations import EscalationRecords
-from prima.storage.models import Message
+from prima.storage.models import OPEN, Message
 from prima.storage.repository import Repository, UnknownCaseError
 
 logger = logging.getLogger(__name__)
@@ -183,7 +183,7 @@ class SupervisorDesk:
         stop = self.policy.stops_on_takeover
         async with self.sessions() as session, session.begin():
             case = await Repository(session).case(reference)
-            if case.status != "open":
+            if case.status != OPEN:
                 return self._render("supervisor_taken", reference=reference, state="closed")
             taken = await EscalationRecords(session).take(case, actor, now, stop_ladder=stop)
         logger.info("case %s taken by a supervisor", reference)

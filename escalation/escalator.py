@@ -13,7 +13,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,9 +25,9 @@ from prima.config import ServiceConfig
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
 from prima.storage.escalations import Delivery, Due, EscalationRecords
-from prima.storage.models import Case, Customer
+from prima.storage.models import FIRED, OPEN, Case, Customer
 from prima.storage.repository import Repository
-from prima.turns import RetryLater, Sender, Unreachable
+from prima.turns import RetryLater, Sender, Unreachable, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -54,10 +54,6 @@ class Channels:
 
     telegram: Sender | None
     mail: Mailer | None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Escalator:
@@ -145,7 +141,7 @@ class Escalator:
             due = await records.claim_due(now, FIRE_BATCH)
             highest: dict[int, Due] = {}
             for item in due:
-                if item.case.status != "open":  # resolved since the level was scheduled
+                if item.case.status != OPEN:  # resolved since the level was scheduled
                     records.cancel(item)
                     continue
                 records.fire(item, now)
@@ -217,7 +213,7 @@ class Escalator:
     ) -> dict[str, Any]:
         case, language = item.case, self.staff_language
         earlier = [e for e in await records.ladder_of(case.id) if e.level < level.number]
-        fired = {e.level for e in earlier if e.status == "fired"}
+        fired = {e.level for e in earlier if e.status == FIRED}
         notified = [
             {"role": lv.role, "name": person.name}
             for lv, person in self.policy.ladder.recipients_before(level.number)

@@ -228,7 +228,8 @@ def _migrate(runtime: Runtime, _: argparse.Namespace) -> int:
 
 
 def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
-    from prima.storage.repository import OPEN, Repository
+    from prima.storage.models import OPEN
+    from prima.storage.repository import Repository
 
     async def listing() -> None:
         async with runtime.database() as sessions, sessions() as session:

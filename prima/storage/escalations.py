@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from escalation.ladder import Deadline
 from prima.storage.models import (
+    CANCELLED,
+    FIRED,
+    OPEN,
     PENDING,
     Case,
     CaseEvent,
@@ -19,10 +22,6 @@ from prima.storage.models import (
     Escalation,
     Notification,
 )
-
-OPEN = "open"
-FIRED = "fired"
-CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +325,19 @@ class EscalationRecords:
     def event(
         self, case_id: int, now: datetime, actor: str, kind: str, detail: dict[str, Any]
     ) -> None:
-        self.session.add(CaseEvent(case_id=case_id, at=now, actor=actor, kind=kind, detail=detail))
+        add_event(self.session, case_id, now, actor, kind, detail)
+
+
+def add_event(
+    session: AsyncSession,
+    case_id: int,
+    now: datetime,
+    actor: str,
+    kind: str,
+    detail: dict[str, Any],
+) -> None:
+    """Append to the case timeline (who did what, when)."""
+    session.add(CaseEvent(case_id=case_id, at=now, actor=actor, kind=kind, detail=detail))
 
 
 def due_query(now: datetime, limit: int) -> Any:

@@ -53,6 +53,11 @@ class Stamp(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+# Status values, shared by every query that reads or writes them.
+OPEN, RESOLVED = "open", "resolved"  # cases
+PENDING, FIRED, CANCELLED = "pending", "fired", "cancelled"  # escalations, notifications
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, datetime: Stamp}
@@ -189,9 +194,6 @@ class ProcessedUpdate(Base):
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     processed_at: Mapped[datetime]
-
-
-PENDING = "pending"
 
 
 class Escalation(Base):

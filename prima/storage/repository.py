@@ -16,14 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
 from prima.core.conversation import CaseView, Draft, Rating, State
+from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import (
-    PENDING,
+    OPEN,
+    RESOLVED,
     Attachment,
     Case,
     CaseEvent,
     Conversation,
     Customer,
-    Escalation,
     Feedback,
     Message,
     ProcessedUpdate,
@@ -32,8 +33,6 @@ from prima.storage.models import (
 # Case references: no 0/O, 1/I/L, so they read well aloud and on paper.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 4
-OPEN = "open"
-RESOLVED = "resolved"
 
 
 class UnknownCaseError(LookupError):
@@ -249,12 +248,7 @@ class Repository:
         case.status, case.resolved_at, case.updated_at = RESOLVED, now, now
         case.resolved_by, case.resolution = actor, resolution
         self._event(case, now, actor, "resolved", {"resolution": resolution})
-        # The ladder stops with the case.
-        await self.session.execute(
-            update(Escalation)
-            .where(Escalation.case_id == case.id, Escalation.status == PENDING)
-            .values(status="cancelled")
-        )
+        await EscalationRecords(self.session).cancel_pending(case.id)  # the ladder stops too
         return case
 
     async def record_rating(
@@ -304,7 +298,7 @@ class Repository:
     def _event(
         self, case: Case, now: datetime, actor: str, kind: str, detail: dict[str, Any]
     ) -> None:
-        self.session.add(CaseEvent(case_id=case.id, at=now, actor=actor, kind=kind, detail=detail))
+        add_event(self.session, case.id, now, actor, kind, detail)
 
     def _attach(self, case: Case, data: AttachmentData, now: datetime) -> None:
         self.session.add(
