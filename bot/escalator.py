@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import AsyncIterator
 
-from bot.telegram import TelegramSender, build_application
+from bot.telegram import TelegramSender, build_application, stop_on_signals
 from prima.bootstrap import Runtime
 from prima.turns import Sender
 
@@ -35,11 +34,7 @@ async def run_escalator(
         logger.warning("escalation is disabled in the configuration (escalation.enabled)")
         return 0
     if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
     async with runtime.database() as sessions, telegram_sender(runtime) as sender:
         escalator = runtime.escalator(sessions, sender)
         if once:

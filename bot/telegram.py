@@ -148,14 +148,20 @@ def build_application(runtime: Runtime, token: str) -> Application:  # type: ign
     return application
 
 
+def stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM (a clean stop: work in flight is finished)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    return stop
+
+
 async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None = None) -> int:
     """Poll Telegram until SIGINT/SIGTERM (or until `stop` is set, when one is given)."""
     if stop is None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        stop = stop_on_signals()
     application = build_application(runtime, token)
     async with (
         runtime.database() as sessions,

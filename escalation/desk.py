@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.policy import EscalationPolicy
 from escalation.wording import duration_in_words, needs_view
+from prima.core.commands import parse_command
 from prima.core.reply import Reply
-from prima.rendering import Rendered, Renderer
+from prima.rendering import Rendered, Renderer, to_plain_text
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, Message
 from prima.storage.repository import Repository, UnknownCaseError
@@ -50,13 +51,10 @@ def staff_action(text_or_data: str, user_id: int, chat_id: int) -> StaffAction |
         button, _, reference = rest.partition(":")
         verb = BUTTONS.get(button)
         return StaffAction(user_id, chat_id, verb, reference.upper()) if verb else None
-    if not text_or_data.startswith("/"):
+    command = parse_command(text_or_data) if text_or_data.startswith("/") else None
+    if command is None or command.name not in COMMANDS:
         return None
-    head, _, argument = text_or_data[1:].strip().partition(" ")
-    command = head.split("@", 1)[0].casefold()
-    if command not in COMMANDS:
-        return None
-    return StaffAction(user_id, chat_id, command, argument.strip().upper())
+    return StaffAction(user_id, chat_id, command.name, command.argument.upper())
 
 
 class SupervisorDesk:
@@ -226,8 +224,6 @@ class SupervisorDesk:
 
 
 def _plain(text: str) -> str:
-    from prima.rendering import to_plain_text
-
     return " ".join(to_plain_text(text).split())
 
 

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import holidays
 
-from escalation.calendar import END_OF_DAY, BusinessCalendar, Hours, calendar_from
+from escalation.calendar import BusinessCalendar, Hours, calendar_from
 from escalation.ladder import Clock, Deadline, Ladder, Level, OnTakeover, Recipient, Threshold
 from prima.config import WEEKDAYS, BusinessHoursSection, EscalationSection, ServiceConfig
 
 
 def business_calendar(section: BusinessHoursSection) -> BusinessCalendar:
     """Opening hours per weekday, closed on the country's public holidays and custom dates."""
-    week: list[Hours | None] = []
-    for day in WEEKDAYS:
-        opening = section.days.get(day)
-        if opening is None:
-            week.append(None)
-        else:
-            closes = END_OF_DAY if opening.closes == time(23, 59, 59) else opening.closes
-            week.append(Hours(opening.opens, closes))
+    # `24h` is stored as 00:00-23:59:59, which the calendar reads as open until midnight.
+    week = [
+        Hours(o.opens, o.closes) if (o := section.days.get(day)) is not None else None
+        for day in WEEKDAYS
+    ]
     country, subdivision = section.holidays, section.holiday_subdivision
 
     def public() -> holidays.HolidayBase | frozenset[date]:

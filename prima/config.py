@@ -149,7 +149,6 @@ class TelegramSection(_Section):
 
 
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$")
-CLOCKS = ("elapsed", "business_hours", "calendar_days", "working_days")
 CATEGORIES = ("mechanical", "attitudinal", "service", "unusual")
 
 

@@ -13,6 +13,7 @@ from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
+from tests.support.fake_telegram import FakeTelegram
 
 
 @pytest.fixture(scope="session")
@@ -66,6 +67,15 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await admin.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    """A fake Telegram Bot API server on loopback."""
+    fake = FakeTelegram()
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture

@@ -39,14 +39,6 @@ class RunningBot:
 BotFactory = Callable[..., "asynccontextmanager[RunningBot]"]
 
 
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    fake = FakeTelegram()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
 def make_runtime(
     tmp_path: Path,
     telegram: FakeTelegram,
