@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from escalation.ladder import Recipient
 from escalation.policy import EscalationPolicy
 from escalation.wording import duration_in_words, needs_view
 from prima.core.commands import parse_command
@@ -75,14 +76,15 @@ class SupervisorDesk:
         self.reply_context = reply_context
         self.clock = clock
 
-    def allowed(self, action: StaffAction) -> bool:
-        """A configured supervisor, in a private chat or a staff group on the ladder."""
+    def supervisor(self, action: StaffAction) -> Recipient | None:
+        """The configured supervisor acting, if they act in a private chat or a staff group."""
         person = self.policy.supervisor(action.user_id)
         in_place = action.chat_id == action.user_id or action.chat_id in self.policy.staff_chats()
-        return person is not None and in_place
+        return person if in_place else None
 
     async def handle(self, action: StaffAction) -> Rendered:
-        if not self.allowed(action):
+        person = self.supervisor(action)
+        if person is None:
             logger.warning(
                 "staff action %r refused for user %s in chat %s",
                 action.verb,
@@ -90,8 +92,6 @@ class SupervisorDesk:
                 action.chat_id,
             )
             return self._render("supervisor_only")
-        person = self.policy.supervisor(action.user_id)
-        assert person is not None
         actor = person.name
         if action.verb == "cases":
             return await self._overview()
