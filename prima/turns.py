@@ -301,7 +301,7 @@ class Conversations:
                 )
                 if self.escalation is not None:
                     policy = self.escalation
-                    await EscalationRecords(repo.session).schedule(
+                    EscalationRecords(repo.session).schedule_new(
                         case,
                         policy.deadlines(case.category, now),
                         policy.roles(),

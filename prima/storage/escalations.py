@@ -71,6 +71,18 @@ class EscalationRecords:
 
     # --- the ladder of each case ---------------------------------------------------------
 
+    def schedule_new(
+        self,
+        case: Case,
+        deadlines: Sequence[Deadline],
+        roles: dict[int, str],
+        policy: str,
+    ) -> None:
+        """The ladder of a case opened in this transaction (nothing to read first)."""
+        for deadline in deadlines:
+            self._add_level(case, deadline, roles, policy)
+        case.ladder = policy
+
     async def schedule(
         self,
         case: Case,
@@ -88,17 +100,7 @@ class EscalationRecords:
         for deadline in deadlines:
             row = existing.get(deadline.level)
             if row is None:
-                self.session.add(
-                    Escalation(
-                        case_id=case.id,
-                        level=deadline.level,
-                        role=roles[deadline.level],
-                        due_at=deadline.due_at,
-                        notify_at=deadline.notify_at,
-                        policy=policy,
-                        status=PENDING,
-                    )
-                )
+                self._add_level(case, deadline, roles, policy)
             elif row.status == PENDING:
                 row.due_at, row.notify_at = deadline.due_at, deadline.notify_at
                 row.role, row.policy = roles[deadline.level], policy
@@ -107,6 +109,21 @@ class EscalationRecords:
             if level not in levels and row.status == PENDING:
                 row.status = CANCELLED  # the ladder lost this level
         case.ladder = policy
+
+    def _add_level(
+        self, case: Case, deadline: Deadline, roles: dict[int, str], policy: str
+    ) -> None:
+        self.session.add(
+            Escalation(
+                case_id=case.id,
+                level=deadline.level,
+                role=roles[deadline.level],
+                due_at=deadline.due_at,
+                notify_at=deadline.notify_at,
+                policy=policy,
+                status=PENDING,
+            )
+        )
 
     async def stale_cases(self, policy: str, limit: int) -> list[Case]:
         """Open cases whose deadlines follow another ladder (or none yet)."""
