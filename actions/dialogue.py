@@ -16,6 +16,8 @@ from prima.core.conversation import (
     OPTIONAL,
     RESOLUTIONS,
     AddToCase,
+    Agent,
+    AgentChanged,
     CaseResolved,
     Command,
     Decision,
@@ -85,6 +87,10 @@ def decide(state: State, event: Event, facts: Facts) -> Decision:
 
 
 def _dispatch(state: State, event: Event, facts: Facts) -> Decision:
+    if isinstance(event, AgentChanged):
+        return _agent_changed(state, event, facts)
+    if state.step is Step.WITH_AGENT and state.agent is not None:
+        return _with_agent(state, state.agent, event, facts)
     match event:
         case Command():
             return _command(state, event, facts)
@@ -254,6 +260,8 @@ def _text(state: State, event: Text, facts: Facts) -> Decision:
     match state.step:
         case Step.IDLE:
             return _idle_text(state, event, facts)
+        case Step.WITH_AGENT:  # with an agent but none recorded: back to the bot
+            return _idle_text(_idle(state), event, facts)
         case Step.CLARIFYING:
             return _clarifying_text(state, event, facts)
         case Step.CHOOSING_CASE:
@@ -505,6 +513,68 @@ def _rating_text(state: State, event: Text, facts: Facts) -> Decision:
         # The customer moved on; the rating buttons stay in the chat for later.
         return _idle_text(_idle(state), event, facts)
     return Decision(state, (prompts.ask_rating(state.feedback_case, again=True),))
+
+
+# --- A person from the staff desk --------------------------------------------------------------
+
+# Commands the bot still answers while a person is talking to the customer.
+_OWN_COMMANDS = frozenset({"start", "help", "status", "lang"})
+
+
+def _agent_changed(state: State, event: AgentChanged, facts: Facts) -> Decision:
+    """Introduce the person taking over (DOMAIN.md: explain, apologise, introduce), or come back."""
+    reference, alias = event.reference, event.alias
+    if alias is None:
+        if state.agent is None or state.agent.reference != reference:
+            return Decision(state, ())
+        back = _idle(state)
+        return Decision(back, (Reply("agent_left", {"agent": state.agent.alias}),))
+    context = {"agent": alias, "reference": reference}
+    if state.agent is not None and state.agent.reference == reference:
+        return Decision(
+            replace(state, agent=Agent(reference, alias)), (Reply("agent_transferred", context),)
+        )
+    parked = state.parked
+    if state.draft is not None and state.step in (
+        Step.COLLECTING,
+        Step.CONFIRMING,
+        Step.CORRECTING,
+    ):
+        parked = replace(state.draft, asking=None, editing=False)  # /resume after the agent
+    joined = State(
+        step=Step.WITH_AGENT,
+        parked=parked,
+        language_chosen=state.language_chosen,
+        agent=Agent(reference, alias),
+    )
+    return Decision(joined, (Reply("agent_joined", context),))
+
+
+def _with_agent(state: State, agent: Agent, event: Event, facts: Facts) -> Decision:
+    """The customer's messages go to the agent (the service mirrors them); the bot stays quiet.
+
+    Files are kept with the case; the bot itself answers only its own commands.
+    """
+    match event:
+        case Command(name) if name in _OWN_COMMANDS:
+            return _command(state, event, facts)
+        case Command("agent") | Press():
+            if isinstance(event, Press) and event.data.startswith("lang:"):
+                return _press(state, event.data, facts)
+            return Decision(state, (Reply("agent_with_you", {"agent": agent.alias}),))
+        case CaseResolved(reference) if reference == agent.reference:
+            rating = State(
+                step=Step.RATING,
+                feedback_case=reference,
+                parked=state.parked,
+                language_chosen=state.language_chosen,
+            )
+            return Decision(rating, (prompts.ask_rating(reference),))
+        case CaseResolved(reference):
+            return Decision(state, (prompts.ask_rating(reference),))
+        case Media(attachment):
+            return Decision(state, (), (AddToCase(agent.reference, (), (attachment,)),))
+    return Decision(state, ())
 
 
 # --- Small helpers ----------------------------------------------------------------------------

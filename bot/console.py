@@ -37,6 +37,11 @@ class ConsoleSender:
             print(f"  [{number}] {label}", file=self._out, flush=True)
         return next(self._ids)
 
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        raise NotImplementedError("the console has no staff desk to copy messages from")
+
 
 async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     """Chat until end of input or /quit. Each bot message is followed by what the NLU read."""

@@ -11,13 +11,21 @@ from datetime import timedelta
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, OperationalError
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bot.staff import TelegramDesk, staff_input_from
 from bot.updates import incoming_from, staff_action_from
 from escalation.desk import StaffAction, SupervisorDesk
+from handover.desk import StaffDesk
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.reply import Reply
@@ -27,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 SERVICE = "service"
 DESK = "desk"
+STAFF = "staff"
 # Transient outages of the database or Redis: the turn is retried this many times.
 TURN_ATTEMPTS = 3
 _TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionError, TimeoutError)
@@ -39,6 +48,24 @@ class TelegramSender:
 
     def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
         self._app = application
+
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        try:
+            copied = await self._app.bot.copy_message(
+                chat_id,
+                from_chat_id,
+                message_id,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to
+                    else None
+                ),
+            )
+        except TelegramError as exc:
+            raise _translated(exc) from exc
+        return int(copied.message_id)
 
     async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
         markup = (
@@ -58,17 +85,22 @@ class TelegramSender:
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
-        except Forbidden as exc:
-            raise Unreachable(str(exc)) from exc
-        except RetryAfter as exc:
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(seconds) from exc
-        except BadRequest as exc:
-            if any(reason in str(exc).casefold() for reason in _GONE):
-                raise Unreachable(str(exc)) from exc
-            raise
+        except TelegramError as exc:
+            raise _translated(exc) from exc
         return int(message.message_id)
+
+
+def _translated(exc: TelegramError) -> Exception:
+    """Telegram's errors in the conversation service's terms (others unchanged)."""
+    if isinstance(exc, Forbidden):
+        return Unreachable(str(exc))
+    if isinstance(exc, RetryAfter):
+        wait = exc.retry_after
+        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+        return RetryLater(seconds)
+    if isinstance(exc, BadRequest) and any(r in str(exc).casefold() for r in _GONE):
+        return Unreachable(str(exc))
+    return exc
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -80,9 +112,12 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         except TelegramError:
             logger.debug("answering a callback query failed", exc_info=True)
     desk: SupervisorDesk | None = context.bot_data.get(DESK)
+    staff: StaffDesk | None = context.bot_data.get(STAFF)
     action = staff_action_from(update) if desk is not None else None
     if desk is not None and action is not None:
-        await _staff(desk, action, service.sender)
+        await _supervisor(desk, staff, action, service.sender)
+        return
+    if staff is not None and await _at_desk(staff, update, service.sender):
         return
     incoming = incoming_from(update)
     if incoming is None:
@@ -98,14 +133,48 @@ async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await asyncio.sleep(0.5 * 2**attempt)
 
 
-async def _staff(desk: SupervisorDesk, action: StaffAction, sender: Sender) -> None:
-    """A supervisor command or button; in groups, only staff groups on the ladder get answers."""
+async def _supervisor(
+    desk: SupervisorDesk, staff: StaffDesk | None, action: StaffAction, sender: Sender
+) -> None:
+    """A supervisor command or button; in groups, only the ladder's and the staff group answer.
+
+    With a staff desk, an alert's "Take the case" is a real takeover (the case's topic).
+    """
     private = action.chat_id == action.user_id
     if not private and action.chat_id not in desk.policy.staff_chats():
         return
-    reply = await desk.handle(action)
-    buttons = [[list(b) for b in row] for row in reply.buttons]
-    await sender.send(action.chat_id, reply.text, buttons)
+    member = staff.roster.member(action.user_id) if staff is not None else None
+    if staff is not None and member is not None and action.verb == "take" and action.reference:
+        text, rows = await staff.take(action.reference, member, elsewhere=True)
+    else:
+        reply = await desk.handle(action)
+        text, rows = reply.text, reply.buttons
+    await sender.send(action.chat_id, text, [[list(b) for b in row] for row in rows])
+
+
+async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
+    """Staff-group traffic, desk buttons and commands, customers' edits: True if taken care of."""
+    found = staff_input_from(update, staff.roster.chat_id)
+    if found is not None:
+        answers = await staff.handle(found)
+        for text, rows in answers:
+            buttons = [[list(b) for b in row] for row in rows]
+            if found.chat_id == staff.roster.chat_id:
+                await staff.transport.post(text, found.thread_id, buttons, found.message_id)
+            else:
+                await sender.send(found.chat_id, text, buttons)
+        return True
+    edited = update.edited_message
+    if edited is not None:
+        if edited.chat.type == "private" and edited.from_user is not None:
+            await staff.customer_edited(
+                edited.from_user.id,
+                edited.chat.id,
+                edited.message_id,
+                edited.text or edited.caption or "",
+            )
+        return True
+    return False
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -169,9 +238,18 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
         runtime.classifier() as nlu,
     ):
         sender = TelegramSender(application)
-        service = runtime.conversations(sessions, nlu, guards, sender)
+        roster = runtime.roster()
+        mirror = runtime.mirror() if roster.chat_id is not None else None
+        service = runtime.conversations(sessions, nlu, guards, sender, mirror)
         application.bot_data[SERVICE] = service
-        application.bot_data[DESK] = runtime.desk(sessions)
+        supervisors = runtime.desk(sessions)
+        application.bot_data[DESK] = supervisors
+        staff = poster = None
+        if mirror is not None and roster.chat_id is not None:
+            transport = TelegramDesk(application, roster.chat_id)
+            poster = runtime.poster(sessions, transport, mirror)
+            staff = runtime.staff_desk(sessions, service, mirror, transport, supervisors)
+            application.bot_data[STAFF] = staff
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]
@@ -179,7 +257,7 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(
-                allowed_updates=["message", "callback_query"], timeout=30
+                allowed_updates=["message", "edited_message", "callback_query"], timeout=30
             )
             me = application.bot.username
             logger.info("polling Telegram as @%s", me)
@@ -187,6 +265,9 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
             if runtime.config.escalation.enabled:
                 escalator = runtime.escalator(sessions, sender)
                 tasks.append(asyncio.create_task(escalator.run(stop)))
+            if poster is not None and staff is not None:
+                every = runtime.config.staff.check_every_seconds
+                tasks.append(asyncio.create_task(poster.run(stop, every, staff.flag_quiet)))
             await stop.wait()
             logger.info("stopping: finishing updates in flight")
             await application.updater.stop()

@@ -106,7 +106,7 @@ class SupervisorDesk:
                 case "take":
                     return await self._take(action.reference, actor)
                 case _:
-                    return await self._transcript(action.reference)
+                    return await self.transcript(action.reference)
         except UnknownCaseError:
             return self._render("supervisor_unknown_case", reference=action.reference)
 
@@ -193,7 +193,8 @@ class SupervisorDesk:
             ladder_stopped=stop,
         )
 
-    async def _transcript(self, reference: str) -> Rendered:
+    async def transcript(self, reference: str) -> Rendered:
+        """The case's conversation, latest messages (both sides)."""
         async with self.sessions() as session:
             case = await Repository(session).case(reference)
             since = case.opened_at - timedelta(hours=1)

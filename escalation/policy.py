@@ -59,10 +59,15 @@ class EscalationPolicy:
 
     ladder: Ladder
     calendar: BusinessCalendar
+    desk_chat: int | None = None  # the staff group, where supervisors' commands work too
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> EscalationPolicy:
-        return cls(ladder(config.escalation), business_calendar(config.business_hours))
+        return cls(
+            ladder(config.escalation),
+            business_calendar(config.business_hours),
+            config.staff.chat_id,
+        )
 
     @property
     def fingerprint(self) -> str:
@@ -87,10 +92,14 @@ class EscalationPolicy:
         return None
 
     def staff_chats(self) -> frozenset[int]:
-        """Group chats on the ladder (negative ids), where supervisors may also give commands."""
-        return frozenset(
+        """Group chats on the ladder (negative ids) and the staff group, where supervisors may
+        also give commands."""
+        groups = {
             r.telegram
             for level in self.ladder.levels
             for r in level.recipients
             if r.telegram is not None and r.telegram < 0
-        )
+        }
+        if self.desk_chat is not None:
+            groups.add(self.desk_chat)
+        return frozenset(groups)

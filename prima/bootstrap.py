@@ -15,6 +15,12 @@ from escalation.desk import SupervisorDesk
 from escalation.escalator import Channels, Escalator
 from escalation.mail import SmtpMailer
 from escalation.policy import EscalationPolicy
+from handover.coaching import Coach
+from handover.desk import StaffDesk
+from handover.mirror import Mirror
+from handover.ports import DeskTransport
+from handover.poster import DeskPoster
+from handover.roster import Roster
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -138,8 +144,10 @@ class Runtime:
         classifier: Classifier | None,
         guards: Guards,
         sender: Sender,
+        mirror: Mirror | None = None,
     ) -> Conversations:
         return Conversations(
+            mirror=mirror,
             sessions=sessions,
             classifier=classifier,
             renderer=self.renderer(),
@@ -184,6 +192,56 @@ class Runtime:
             config=self.config,
             channels=Channels(telegram=telegram, mail=mailer),
             reply_context=self.reply_context,
+        )
+
+    # --- the staff desk ----------------------------------------------------------------------
+
+    def roster(self) -> Roster:
+        return Roster.from_config(self.config)
+
+    def mirror(self) -> Mirror:
+        return Mirror(
+            roster=self.roster(),
+            section=self.config.staff,
+            renderer=self.renderer(),
+            language=self.config.languages.default,
+            reply_context=self.reply_context,
+            policy=self.policy() if self.config.escalation.enabled else None,
+        )
+
+    def poster(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        transport: DeskTransport,
+        mirror: Mirror,
+    ) -> DeskPoster:
+        poster = DeskPoster(sessions=sessions, transport=transport, mirror=mirror, clock=utc_now)
+        mirror.kick = poster.kick  # turns wake the poster when they queue something
+        return poster
+
+    def staff_desk(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        conversations: Conversations,
+        mirror: Mirror,
+        transport: DeskTransport,
+        supervisors: SupervisorDesk,
+    ) -> StaffDesk:
+        async def transcript(reference: str) -> tuple[Any, Any]:
+            rendered = await supervisors.transcript(reference)
+            return rendered.text, rendered.buttons
+
+        return StaffDesk(
+            sessions=sessions,
+            conversations=conversations,
+            roster=mirror.roster,
+            section=self.config.staff,
+            mirror=mirror,
+            coach=Coach.load(),
+            transport=transport,
+            policy=self.policy() if self.config.escalation.enabled else None,
+            transcript=transcript,
+            clock=utc_now,
         )
 
     def desk(self, sessions: async_sessionmaker[AsyncSession]) -> SupervisorDesk:

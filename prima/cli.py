@@ -255,6 +255,11 @@ def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
         async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
             raise AssertionError("resolve(deliver=False) sends nothing itself")
 
+        async def copy(
+            self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+        ) -> int:
+            raise AssertionError("resolve(deliver=False) sends nothing itself")
+
     async def resolve() -> bool:
         async with runtime.database() as sessions:
             service = runtime.conversations(sessions, None, MemoryGuards(1, 1.0), _Queued())

@@ -247,6 +247,44 @@ class EscalationSection(_Section):
         return self
 
 
+class StaffMember(_Section):
+    """A person at the staff desk: `alias` is the name customers see (default: first name)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=64)]
+    telegram: Annotated[int, Field(gt=0)]
+    role: Literal["agent", "supervisor"] = "agent"
+    alias: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+
+
+class StaffSection(_Section):
+    """The staff desk: a supergroup with topics where agents take over conversations."""
+
+    chat_id: Annotated[int, Field(lt=0)] | None = None  # None: no staff desk
+    topics: Literal["on_open", "on_handover"] = "on_handover"
+    members: tuple[StaffMember, ...] = ()
+    coaching: Literal["warn", "block"] = "warn"
+    quiet_after: timedelta = timedelta(minutes=30)
+    human_wait: timedelta = timedelta(minutes=15)
+    check_every_seconds: Annotated[float, Field(gt=0.0, le=3600.0)] = 5.0
+
+    @field_validator("quiet_after", "human_wait", mode="before")
+    @classmethod
+    def _duration(cls, value: Any) -> timedelta:
+        duration = parse_duration(value)
+        if duration <= timedelta(0):
+            raise ValueError("must be longer than zero")
+        return duration
+
+    @model_validator(mode="after")
+    def _members(self) -> StaffSection:
+        ids = [m.telegram for m in self.members]
+        if len(ids) != len(set(ids)):
+            raise ValueError("members: each telegram id may appear once")
+        if self.chat_id is not None and not self.members:
+            raise ValueError("members: list the agents and supervisors of the staff desk")
+        return self
+
+
 class ServiceConfig(_Section):
     service: ServiceSection = ServiceSection()
     languages: LanguagesSection = LanguagesSection()
@@ -255,6 +293,7 @@ class ServiceConfig(_Section):
     conversation: ConversationSection = ConversationSection()
     telegram: TelegramSection = TelegramSection()
     escalation: EscalationSection = EscalationSection()
+    staff: StaffSection = StaffSection()
 
     @model_validator(mode="after")
     def _ever_open(self) -> ServiceConfig:

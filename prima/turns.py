@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.dialogue import decide, needs_nlu, needs_open_cases
 from escalation.policy import EscalationPolicy
+from handover.mirror import Mirror
 from nlu.client import NLUError
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -47,8 +48,9 @@ from prima.core.reply import Reply
 from prima.core.text import EmptyTextError
 from prima.guards import Flood, Guards
 from prima.rendering import Renderer
+from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords
-from prima.storage.models import Customer
+from prima.storage.models import Case, Customer
 from prima.storage.repository import Outgoing, Repository, candidate_reference
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,12 @@ class Sender(Protocol):
     """Delivers one message to a chat; returns the platform's message id."""
 
     async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int: ...
+
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        """Copy a message (an agent's, from the staff group): no forward header."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +116,19 @@ class TurnResult:
 Clock = Callable[[], datetime]
 
 
+@dataclass(slots=True)
+class StaffChange:
+    """What a staff action did: the event the conversation hears (if any), messages to send
+    before the conversation's replies (an agent's, copied), and the action's result."""
+
+    event: Event | None = None
+    outgoing: list[Outgoing] = field(default_factory=list)
+    result: Any = None
+
+
+StaffStep = Callable[[Repository, "Case", Customer, datetime], Awaitable[StaffChange]]
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -126,6 +147,7 @@ class Conversations:
         sender: Sender,
         reply_context: Callable[[str], dict[str, Any]],
         escalation: EscalationPolicy | None = None,
+        mirror: Mirror | None = None,
         clock: Clock = utc_now,
     ) -> None:
         self.sessions = sessions
@@ -136,6 +158,7 @@ class Conversations:
         self.sender = sender
         self.reply_context = reply_context
         self.escalation = escalation
+        self.mirror = mirror
         self.clock = clock
         self._steps: OrderedDict[int, Step] = OrderedDict()
         self._sent_marks: list[tuple[int, int, int, datetime]] = []
@@ -200,9 +223,11 @@ class Conversations:
                     classification = await self._classify(incoming.event)
                 event = _with_classification(incoming.event, classification)
                 decision = await self._decide(repo, customer, state, event, now)
-                queued = await self._apply(repo, customer, decision, now)
+                queued = await self._apply(repo, customer, decision, now, incoming=incoming)
                 self._remember_step(incoming.user_id, decision.state)
                 outcome = Outcome.HANDLED
+        if self.mirror is not None and customer.desk_case_id is not None:
+            self.mirror.kick()
         sent = await self._send_all(queued)
         return TurnResult(outcome, sent, classification, customer.language)
 
@@ -283,13 +308,22 @@ class Conversations:
         decision: Decision,
         now: datetime,
         lease: timedelta | None = SEND_LEASE,
+        incoming: Incoming | None = None,
     ) -> list[Outgoing]:
         case_id = None
         for effect in decision.effects:
             case_id = await self._effect(repo, customer, effect, now) or case_id
         await repo.save_conversation(customer.id, decision.state, now)
         language = decision.language or customer.language
-        return await self._queue(repo, customer, decision.replies, language, now, case_id, lease)
+        queued = await self._queue(repo, customer, decision.replies, language, now, case_id, lease)
+        if self.mirror is not None and customer.desk_case_id is not None:
+            desk = DeskRecords(repo.session)
+            if incoming is not None:
+                self.mirror.inbound(
+                    desk, customer, incoming.kind, incoming.text, incoming.message_id, now
+                )
+            self.mirror.replies(desk, customer, [m.text for m in queued], now)
+        return queued
 
     async def _effect(
         self, repo: Repository, customer: Customer, effect: Effect, now: datetime
@@ -308,11 +342,20 @@ class Conversations:
                         policy.fingerprint,
                     )
                 logger.info("case %s opened (%s)", reference, draft.category.value)
+                if self.mirror is not None and (human or self.mirror.topics_on_open):
+                    await self.mirror.bring(
+                        DeskRecords(repo.session), case, customer, now, human=human
+                    )
                 return case.id
             case AddToCase(reference, texts, attachments):
                 return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
             case RequestHuman(reference):
-                return (await repo.request_human(reference, customer.id, now)).id
+                case = await repo.request_human(reference, customer.id, now)
+                if self.mirror is not None:
+                    await self.mirror.bring(
+                        DeskRecords(repo.session), case, customer, now, human=True
+                    )
+                return case.id
             case RecordRating(reference, rating):
                 await repo.record_rating(reference, customer.id, rating, now)
             case RecordComment(reference, comment):
@@ -347,20 +390,20 @@ class Conversations:
                 r.text,
                 [[list(b) for b in row] for row in r.buttons],
                 0,
+                case_id,
             )
             for message, r in zip(stored, rendered, strict=True)
         ]
         return queued
 
-    # --- cases resolved by staff -----------------------------------------------------------
+    # --- what staff do to a case -------------------------------------------------------------
 
-    async def resolve(
-        self, reference: str, actor: str, resolution: str | None = None, *, deliver: bool = True
-    ) -> bool:
-        """Resolve a case and ask its customer for feedback. False if already resolved.
+    async def for_staff(self, reference: str, step: StaffStep, *, deliver: bool = True) -> Any:
+        """Carry out a staff action on a case in its customer's turn order.
 
-        With `deliver` False (another process) the question waits in the outbox for the
-        running bot's dispatcher.
+        `step` changes the case in the transaction (under the customer's chat lock, like a
+        turn) and says what the conversation hears of it; the resulting messages are sent
+        at once, or with `deliver` False (another process) left to the bot's dispatcher.
         """
         async with self.sessions() as session, session.begin():
             repo = Repository(session)
@@ -368,20 +411,37 @@ class Conversations:
             chat_id = (await repo.customer_by_id(case.customer_id)).chat_id
         async with self.guards.chat_lock(chat_id):
             now = self.clock()
+            lease = SEND_LEASE if deliver else None
             async with self.sessions() as session, session.begin():
                 repo = Repository(session)
-                resolved = await repo.resolve_case(reference, actor, resolution, now)
-                if resolved is None:
-                    return False
-                customer = await repo.customer_by_id(resolved.customer_id)
+                customer = await repo.customer_by_id(case.customer_id)
                 state, _ = await repo.conversation(customer.id, lock=True)
-                decision = await self._decide(repo, customer, state, CaseResolved(reference), now)
-                lease = SEND_LEASE if deliver else None
-                queued = await self._apply(repo, customer, decision, now, lease)
-                logger.info("case %s resolved by %s", reference, actor)
+                case = await repo.case(reference)  # read again under the lock
+                change = await step(repo, case, customer, now)
+                queued = list(change.outgoing)
+                if change.event is not None:
+                    decision = await self._decide(repo, customer, state, change.event, now)
+                    queued += await self._apply(repo, customer, decision, now, lease)
+                    self._remember_step(customer.telegram_user_id, decision.state)
+            if self.mirror is not None:
+                self.mirror.kick()
             if deliver:
                 await self._send_all(queued)
-        return True
+        return change.result
+
+    async def resolve(
+        self, reference: str, actor: str, resolution: str | None = None, *, deliver: bool = True
+    ) -> bool:
+        """Resolve a case and ask its customer for feedback. False if already resolved."""
+
+        async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+            resolved = await repo.resolve_case(reference, actor, resolution, now)
+            if resolved is None:
+                return StaffChange(result=False)
+            logger.info("case %s resolved by %s", reference, actor)
+            return StaffChange(CaseResolved(reference), result=True)
+
+        return bool(await self.for_staff(reference, resolve, deliver=deliver))
 
     # --- delivery ----------------------------------------------------------------------------
 
@@ -428,13 +488,30 @@ class Conversations:
         """Send one message; None when sent, else how to record the failure."""
         now = self.clock()
         try:
-            telegram_id = await self.sender.send(message.chat_id, message.text, message.buttons)
+            if message.source is not None:
+                telegram_id = await self.sender.copy(
+                    message.chat_id, message.source[0], message.source[1], message.reply_to
+                )
+            else:
+                telegram_id = await self.sender.send(message.chat_id, message.text, message.buttons)
         except Unreachable:
             logger.info("customer %s is unreachable (blocked the bot)", message.customer_id)
 
             async def unreachable(repo: Repository) -> None:
                 await repo.mark_failed(message.id, "unreachable", now, retry_at=None)
                 await repo.mark_unreachable(message.customer_id, now)
+                if self.mirror is not None:
+                    customer = await repo.customer_by_id(message.customer_id)
+                    if customer.desk_case_id is not None:
+                        desk = DeskRecords(repo.session)
+                        self.mirror.notice(
+                            desk,
+                            customer.desk_case_id,
+                            now,
+                            "desk_customer_unreachable",
+                            customer=customer.first_name,
+                        )
+                        self.mirror.kick()
 
             return unreachable
         except RetryLater as exc:

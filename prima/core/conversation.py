@@ -27,6 +27,7 @@ class Step(StrEnum):
     CORRECTING = "correcting"
     RATING = "rating"
     COMMENTING = "commenting"
+    WITH_AGENT = "with_agent"  # a person from the staff desk is talking to the customer
 
 
 class Need(StrEnum):
@@ -185,6 +186,14 @@ class Pending:
 
 
 @dataclass(frozen=True, slots=True)
+class Agent:
+    """The staff member talking to the customer about a case, as the customer knows them."""
+
+    reference: str
+    alias: str
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """The whole conversation state of one customer; stored after every turn."""
 
@@ -195,6 +204,7 @@ class State:
     feedback_case: str | None = None
     rating: Rating | None = None
     language_chosen: bool = False
+    agent: Agent | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,6 +214,7 @@ class State:
             "feedback_case": self.feedback_case,
             "rating": self.rating.value if self.rating else None,
             "language_chosen": self.language_chosen,
+            "agent": asdict(self.agent) if self.agent else None,
         }
 
     @classmethod
@@ -216,6 +227,7 @@ class State:
             feedback_case=data.get("feedback_case"),
             rating=Rating(data["rating"]) if data.get("rating") else None,
             language_chosen=bool(data.get("language_chosen")),
+            agent=Agent(**data["agent"]) if data.get("agent") else None,
         )
 
 
@@ -263,7 +275,15 @@ class CaseResolved:
     reference: str
 
 
-Event = Text | Press | Command | Media | Unsupported | CaseResolved
+@dataclass(frozen=True, slots=True)
+class AgentChanged:
+    """A staff member took the case (`alias`), handed it to another, or gave it back (None)."""
+
+    reference: str
+    alias: str | None
+
+
+Event = Text | Press | Command | Media | Unsupported | CaseResolved | AgentChanged
 
 
 # --- What the decision needs to know, and what it decides ----------------------------------

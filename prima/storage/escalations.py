@@ -125,6 +125,11 @@ class EscalationRecords:
             )
         )
 
+    async def level(self, case_id: int, level: int) -> Escalation | None:
+        return await self.session.scalar(
+            select(Escalation).where(Escalation.case_id == case_id, Escalation.level == level)
+        )
+
     async def stale_cases(self, policy: str, limit: int) -> list[Case]:
         """Open cases whose deadlines follow another ladder (or none yet)."""
         rows = await self.session.scalars(

@@ -75,6 +75,8 @@ class Customer(Base):
     language: Mapped[str] = mapped_column(String(8))
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)
     unreachable_since: Mapped[datetime | None]
+    # The case whose staff-desk topic mirrors this conversation (no FK: cases point here).
+    desk_case_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -116,6 +118,13 @@ class Case(Base):
     assigned_to: Mapped[str | None] = mapped_column(String(64))
     assigned_at: Mapped[datetime | None]
     ladder: Mapped[str | None] = mapped_column(String(16))  # fingerprint its deadlines follow
+    # The staff desk: the case's forum topic, and the agent talking to the customer, if any.
+    topic_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    agent_user_id: Mapped[int | None] = mapped_column(BigInteger)
+    agent_name: Mapped[str | None] = mapped_column(String(64))
+    agent_alias: Mapped[str | None] = mapped_column(String(32))
+    agent_active_at: Mapped[datetime | None]  # taken, or the agent's last message
+    quiet_flagged_at: Mapped[datetime | None]
 
 
 class CaseEvent(Base):
@@ -167,7 +176,10 @@ class Message(Base):
     """The transcript, both directions. Outgoing rows double as the outbox until sent."""
 
     __tablename__ = "messages"
-    __table_args__ = (Index("ix_messages_outbox", "direction", "delivery", "id"),)
+    __table_args__ = (
+        Index("ix_messages_outbox", "direction", "delivery", "id"),
+        Index("ix_messages_source", "source_chat_id", "source_message_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
@@ -185,6 +197,10 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(256))
     sent_at: Mapped[datetime | None]
+    # An agent's message copied to the customer (delivery "held" while coaching asks first).
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    reply_to_message_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ProcessedUpdate(Base):
@@ -226,6 +242,43 @@ class Escalation(Base):
     fired_at: Mapped[datetime | None]
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class DeskPost(Base):
+    """A message for the staff group (a case card, a mirrored message, a notice): an outbox.
+
+    `source_*` is the customer's message it mirrors, so edits and replies find their
+    counterpart after a restart; `telegram_message_id` is the message in the group.
+    """
+
+    __tablename__ = "desk_posts"
+    __table_args__ = (
+        Index(
+            "ix_desk_posts_due",
+            "next_attempt_at",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+        Index("ix_desk_posts_source", "source_chat_id", "source_message_id"),
+        Index("ix_desk_posts_posted", "telegram_message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # card | text | copy
+    in_topic: Mapped[bool] = mapped_column(Boolean, default=True)  # else the General topic
+    text: Mapped[str | None] = mapped_column(Text)
+    buttons: Mapped[dict[str, Any] | None]
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    reply_to_post_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(8))  # pending | sent | failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(String(256))
+    telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
 
 
 class Notification(Base):

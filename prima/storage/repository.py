@@ -49,6 +49,9 @@ class Outgoing:
     text: str
     buttons: list[list[list[str]]]
     attempts: int
+    case_id: int | None = None
+    source: tuple[int, int] | None = None  # a message to copy (an agent's), not text to send
+    reply_to: int | None = None
 
 
 class Repository:
@@ -372,6 +375,36 @@ class Repository:
         self.session.add(message)
         return message
 
+    def queue_copy(
+        self,
+        customer: Customer,
+        source: tuple[int, int],
+        *,
+        text: str | None,
+        reply_to: int | None,
+        case_id: int | None,
+        now: datetime,
+        lease: timedelta | None,
+        held: bool = False,
+    ) -> Message:
+        """An agent's message to copy to the customer; `held` waits for "send anyway"."""
+        message = Message(
+            customer_id=customer.id,
+            case_id=case_id,
+            direction="out",
+            kind="agent",
+            text=text,
+            created_at=now,
+            delivery="held" if held else "pending",
+            claimed_until=now + lease if lease and not held else None,
+            attempts=0,
+            source_chat_id=source[0],
+            source_message_id=source[1],
+            reply_to_message_id=reply_to,
+        )
+        self.session.add(message)
+        return message
+
     async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[Outgoing]:
         """Pending messages nobody holds, oldest first, each claimed for `lease`.
 
@@ -394,7 +427,7 @@ class Repository:
         claimed = []
         for message, chat_id in rows:
             message.claimed_until = now + lease
-            claimed.append(_outgoing(message, chat_id))
+            claimed.append(outgoing(message, chat_id))
         return claimed
 
     async def mark_sent_many(self, marks: Sequence[tuple[int, int, int, datetime]]) -> None:
@@ -457,8 +490,14 @@ def _view(case: Case) -> CaseView:
     )
 
 
-def _outgoing(message: Message, chat_id: int) -> Outgoing:
+def outgoing(message: Message, chat_id: int) -> Outgoing:
+    """A stored outgoing message as the sender takes it."""
     rows = (message.buttons or {}).get("rows", [])
+    source = (
+        (int(message.source_chat_id), int(message.source_message_id))
+        if message.source_chat_id is not None and message.source_message_id is not None
+        else None
+    )
     return Outgoing(
         id=message.id,
         customer_id=message.customer_id,
@@ -466,4 +505,7 @@ def _outgoing(message: Message, chat_id: int) -> Outgoing:
         text=message.text or "",
         buttons=rows,
         attempts=message.attempts,
+        case_id=message.case_id,
+        source=source,
+        reply_to=message.reply_to_message_id,
     )

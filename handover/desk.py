@@ -1,0 +1,465 @@
+"""The staff desk: agents take cases in their topics, talk to customers, resolve, transfer.
+
+Every action that touches a conversation runs through `Conversations.for_staff`, in the
+customer's turn order and in one transaction; what the customer is told comes from the
+conversation core (`AgentChanged`, `CaseResolved`). Only configured people act, and only in
+the staff group; the alert buttons of the escalation ladder reach `take` too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from escalation.policy import EscalationPolicy
+from handover.coaching import Advice, Coach
+from handover.commands import DeskAction, Verb, button
+from handover.mirror import Mirror
+from handover.ports import DeskTransport
+from handover.roster import Member, Role, Roster
+from prima.config import StaffSection
+from prima.core.conversation import AgentChanged, CaseResolved
+from prima.core.reply import Button
+from prima.storage.desk import HELD, DeskRecords
+from prima.storage.escalations import EscalationRecords, add_event
+from prima.storage.models import OPEN, Case, Customer, Message
+from prima.storage.repository import Repository, UnknownCaseError, outgoing
+from prima.turns import SEND_LEASE, Conversations, StaffChange
+
+logger = logging.getLogger(__name__)
+
+Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
+
+
+@dataclass(frozen=True, slots=True)
+class StaffInput:
+    """A message, edit or button press from someone in a chat the desk may serve."""
+
+    user_id: int
+    chat_id: int
+    thread_id: int | None
+    message_id: int | None
+    kind: str  # text | command | button | photo | document | voice | ...
+    text: str | None = None  # the text or caption
+    action: DeskAction | None = None
+    reply_to: int | None = None  # the group message this one replies to
+    edited: bool = False
+
+
+class StaffDesk:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        conversations: Conversations,
+        roster: Roster,
+        section: StaffSection,
+        mirror: Mirror,
+        coach: Coach,
+        transport: DeskTransport,
+        policy: EscalationPolicy | None,
+        transcript: Callable[[str], Any],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.sessions = sessions
+        self.conversations = conversations
+        self.roster = roster
+        self.section = section
+        self.mirror = mirror
+        self.coach = coach
+        self.transport = transport
+        self.policy = policy
+        self.transcript = transcript  # renders a case's transcript (the supervisors' desk)
+        self.clock = clock
+
+    # --- who may act, and where ------------------------------------------------------------
+
+    async def handle(self, staff: StaffInput) -> list[Answer]:
+        """Answers to post where the input came from (empty: nothing to say)."""
+        in_group = staff.chat_id == self.roster.chat_id
+        member = self.roster.member(staff.user_id)
+        wants = staff.action is not None or staff.kind == "command"
+        if not in_group:
+            if staff.chat_id != staff.user_id or staff.action is None:
+                return []  # other groups are ignored; customers' own chats are not ours
+            if member is None:
+                self._refused(staff)
+                return [self._say("desk_only")]
+            if staff.action.verb is Verb.TAKE and staff.action.reference:
+                return [await self.take(staff.action.reference, member, elsewhere=True)]
+            return [self._say("desk_use_topic")]
+        if member is None:
+            if wants:
+                self._refused(staff)
+                return [self._say("desk_only")]
+            return []
+        case = await self._case_for(staff)
+        if case is None:
+            return [self._say("desk_no_case")] if wants else []
+        if staff.action is None:
+            if staff.kind == "command":
+                return [self._say("desk_usage")]
+            return await self._message(staff, member, case)
+        action = staff.action
+        match action.verb:
+            case Verb.TAKE:
+                return [await self.take(case.reference, member)]
+            case Verb.RELEASE:
+                return [await self.release(case.reference, member)]
+            case Verb.RESOLVE:
+                return [await self.resolve(case.reference, member, action.argument or None)]
+            case Verb.TRANSFER:
+                return [await self.transfer(case.reference, member, action.argument)]
+            case Verb.NOTE:
+                return [await self.note(case.reference, member, action.argument)]
+            case Verb.TRANSCRIPT:
+                return [await self.transcript(case.reference)]
+            case Verb.SEND:
+                return await self.send_anyway(case.reference, member, action.argument)
+        return []
+
+    def _refused(self, staff: StaffInput) -> None:
+        logger.warning(
+            "staff desk: action refused for user %s in chat %s", staff.user_id, staff.chat_id
+        )
+
+    async def _case_for(self, staff: StaffInput) -> Case | None:
+        async with self.sessions() as session:
+            if staff.action is not None and staff.action.reference:
+                try:
+                    return await Repository(session).case(staff.action.reference)
+                except UnknownCaseError:
+                    return None
+            if staff.thread_id is None:
+                return None
+            return await DeskRecords(session).case_in_topic(staff.thread_id)
+
+    # --- taking, handing back, handing on ----------------------------------------------------
+
+    async def take(self, reference: str, member: Member, *, elsewhere: bool = False) -> Answer:
+        stop = self.policy is not None and self.policy.stops_on_takeover
+
+        async def take(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            if case.status != OPEN:
+                return StaffChange(result=self._say("desk_closed", reference=reference))
+            if case.agent_user_id == member.user_id:
+                return StaffChange(result=self._say("desk_yours", reference=reference))
+            if case.agent_user_id is not None and member.role is not Role.SUPERVISOR:
+                return StaffChange(
+                    result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
+                )
+            records = EscalationRecords(repo.session)
+            await records.take(case, member.name, now, stop_ladder=stop)
+            if not stop and self.policy is not None:
+                # A person has it: the ladder goes back to its own pace (no early level 1).
+                policy = self.policy
+                deadlines = policy.deadlines(case.category, case.opened_at)
+                await records.schedule(case, deadlines, policy.roles(), policy.fingerprint)
+            self._hold(case, member, now)
+            if customer.desk_case_id != case.id:
+                await self.mirror.bring(DeskRecords(repo.session), case, customer, now, human=False)
+            logger.info("case %s taken at the staff desk", reference)
+            answer = self._say(
+                "desk_taken",
+                reference=reference,
+                agent=member.name,
+                alias=member.alias,
+                customer=customer.first_name,
+                elsewhere=elsewhere,
+            )
+            return StaffChange(AgentChanged(reference, member.alias), result=answer)
+
+        return await self._for_staff(reference, take)
+
+    async def release(self, reference: str, member: Member) -> Answer:
+        async def release(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+            if case.agent_user_id is None:
+                return StaffChange(result=self._say("desk_not_taken", reference=reference))
+            if not self._may_act(case, member):
+                return StaffChange(
+                    result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
+                )
+            add_event(repo.session, case.id, now, member.name, "released", {})
+            self._hold(case, None, now)
+            return StaffChange(AgentChanged(reference, None), result=self._say("desk_released"))
+
+        return await self._for_staff(reference, release)
+
+    async def transfer(self, reference: str, member: Member, wanted: str) -> Answer:
+        target = self.roster.find(wanted) if wanted else None
+        if target is None:
+            choices = tuple(
+                (
+                    Button(
+                        "desk_transfer_to",
+                        button(Verb.TRANSFER, reference, str(m.user_id)),
+                        {"agent": m.name},
+                    ),
+                )
+                for m in self.roster.others(member.user_id)
+            )
+            return self._say("desk_transfer_choose", wanted=wanted, buttons=choices)
+
+        async def transfer(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+            if case.status != OPEN:
+                return StaffChange(result=self._say("desk_closed", reference=reference))
+            if case.agent_user_id is not None and not self._may_act(case, member):
+                return StaffChange(
+                    result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
+                )
+            if case.agent_user_id == target.user_id:
+                return StaffChange(result=self._say("desk_yours", reference=reference))
+            previous = case.agent_name
+            add_event(
+                repo.session,
+                case.id,
+                now,
+                member.name,
+                "transferred",
+                {"from": previous, "to": target.name},
+            )
+            case.assigned_to, case.assigned_at = target.name, now
+            self._hold(case, target, now)
+            answer = self._say("desk_transferred", agent=target.name, agent_id=target.user_id)
+            return StaffChange(AgentChanged(reference, target.alias), result=answer)
+
+        return await self._for_staff(reference, transfer)
+
+    async def resolve(self, reference: str, member: Member, how: str | None) -> Answer:
+        async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+            if case.status != OPEN:
+                return StaffChange(result=self._say("desk_closed", reference=reference))
+            if case.agent_user_id is not None and not self._may_act(case, member):
+                return StaffChange(
+                    result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
+                )
+            self._hold(case, None, now)
+            await repo.resolve_case(reference, member.name, how, now)
+            logger.info("case %s resolved at the staff desk", reference)
+            answer = self._say("desk_resolved", reference=reference, agent=member.name, how=how)
+            return StaffChange(CaseResolved(reference), result=answer)
+
+        return await self._for_staff(reference, resolve)
+
+    async def note(self, reference: str, member: Member, text: str) -> Answer:
+        if not text.strip():
+            return self._say("desk_usage")
+        async with self.sessions() as session, session.begin():
+            case = await Repository(session).case(reference)
+            add_event(session, case.id, self.clock(), member.name, "note", {"text": text})
+        return self._say("desk_noted")
+
+    def _may_act(self, case: Case, member: Member) -> bool:
+        return case.agent_user_id == member.user_id or member.role is Role.SUPERVISOR
+
+    @staticmethod
+    def _hold(case: Case, member: Member | None, now: datetime) -> None:
+        case.agent_user_id = member.user_id if member else None
+        case.agent_name = member.name if member else None
+        case.agent_alias = member.alias if member else None
+        case.agent_active_at = now if member else None
+        case.quiet_flagged_at = None
+        case.updated_at = now
+
+    async def _for_staff(self, reference: str, step: Any) -> Answer:
+        try:
+            answer: Answer = await self.conversations.for_staff(reference, step)
+        except UnknownCaseError:
+            return self._say("desk_no_case")
+        return answer
+
+    # --- what agents write -------------------------------------------------------------------
+
+    async def _message(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+        if case.agent_user_id != member.user_id:
+            if case.agent_user_id is None and case.status == OPEN and not staff.edited:
+                return [self._say("desk_take_first")]
+            return []  # colleagues talking in the topic: internal
+        if case.status != OPEN:
+            return [self._say("desk_closed", reference=case.reference)]
+        if staff.edited:
+            return await self._edited(staff, case)
+        advice = self.coach.advise(staff.text or "", self.mirror.language)
+        assert staff.message_id is not None
+        source = (staff.chat_id, staff.message_id)
+        held = bool(advice)
+
+        async def relay(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            reply_to = None
+            if staff.reply_to is not None:
+                mirrored = await DeskRecords(repo.session).mirrored_source(staff.reply_to)
+                reply_to = mirrored[1] if mirrored and mirrored[0] == customer.chat_id else None
+            message = repo.queue_copy(
+                customer,
+                source,
+                text=staff.text,
+                reply_to=reply_to,
+                case_id=case.id,
+                now=now,
+                lease=SEND_LEASE,
+                held=held,
+            )
+            await repo.session.flush()
+            if held:
+                add_event(
+                    repo.session,
+                    case.id,
+                    now,
+                    member.name,
+                    "coached",
+                    {"phrases": [a.phrase for a in advice]},
+                )
+                return StaffChange(result=message.id)
+            case.agent_active_at, case.quiet_flagged_at = now, None
+            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
+
+        message_id = await self.conversations.for_staff(case.reference, relay)
+        if not held:
+            return []
+        return [self._coaching(case.reference, advice, message_id)]
+
+    def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Answer:
+        warn = self.section.coaching == "warn"
+        buttons = (
+            ((Button("desk_send_anyway", button(Verb.SEND, reference, str(message_id))),),)
+            if warn
+            else ()
+        )
+        return self._say(
+            "desk_coaching",
+            advice=[{"phrase": a.phrase, "better": a.better} for a in advice],
+            can_send=warn,
+            buttons=buttons,
+        )
+
+    async def send_anyway(self, reference: str, member: Member, message_id: str) -> list[Answer]:
+        if self.section.coaching != "warn":
+            return [self._say("desk_coaching_blocks")]
+        if not message_id.isdigit():
+            return []
+        wanted = int(message_id)
+
+        async def send(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            if case.agent_user_id != member.user_id:
+                return StaffChange(result=False)
+            message = await repo.session.get(Message, wanted)
+            if message is None or message.case_id != case.id or message.delivery != HELD:
+                return StaffChange(result=False)
+            message.delivery, message.claimed_until = "pending", now + SEND_LEASE
+            add_event(repo.session, case.id, now, member.name, "sent_anyway", {})
+            case.agent_active_at, case.quiet_flagged_at = now, None
+            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
+
+        sent = await self.conversations.for_staff(reference, send)
+        return [self._say("desk_sent")] if sent else []
+
+    async def _edited(self, staff: StaffInput, case: Case) -> list[Answer]:
+        """An agent edited a message: send it if it was held and is fine now; else mirror the
+        edit to the customer's copy."""
+        assert staff.message_id is not None
+        text = staff.text or ""
+        advice = self.coach.advise(text, self.mirror.language)
+        async with self.sessions() as session:
+            relayed = await DeskRecords(session).relayed(staff.chat_id, staff.message_id)
+        if relayed is None:
+            return []
+        if advice:
+            return [self._coaching(case.reference, advice, relayed.id)]
+        if relayed.delivery == HELD:
+            member = self.roster.member(staff.user_id)
+            assert member is not None
+            return await self._release_held(case.reference, member, relayed.id)
+        if relayed.telegram_message_id is None:
+            return []  # not delivered yet: the copy is made from the edited message
+        async with self.sessions() as session:
+            customer = await Repository(session).customer_by_id(relayed.customer_id)
+        await self.transport.edit_customer_message(
+            customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
+        )
+        async with self.sessions() as session, session.begin():
+            add_event(
+                session, case.id, self.clock(), case.agent_name or "agent", "agent_edited", {}
+            )
+        return []
+
+    async def _release_held(self, reference: str, member: Member, message_id: int) -> list[Answer]:
+        async def send(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            message = await repo.session.get(Message, message_id)
+            if message is None or message.delivery != HELD:
+                return StaffChange(result=False)
+            message.delivery, message.claimed_until = "pending", now + SEND_LEASE
+            case.agent_active_at, case.quiet_flagged_at = now, None
+            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
+
+        sent = await self.conversations.for_staff(reference, send)
+        return [self._say("desk_sent")] if sent else []
+
+    # --- customers' edits, quiet takeovers --------------------------------------------------
+
+    async def customer_edited(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
+        """A customer edited a message the desk mirrored: note it under the mirrored copy."""
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            customer = await repo.customer_for_user(user_id)
+            if customer is None or customer.desk_case_id is None:
+                return
+            desk = DeskRecords(session)
+            mirrored = await desk.post_mirroring(chat_id, message_id)
+            now = self.clock()
+            await repo.record_inbound(
+                customer.id, "edit", text, update_id=None, message_id=message_id, now=now
+            )
+            edited, _ = self.mirror.render(
+                "desk_customer_edited", customer=customer.first_name, text=text
+            )
+            desk.post(
+                customer.desk_case_id,
+                "text",
+                now,
+                text=edited,
+                reply_to_post=mirrored.id if mirrored else None,
+            )
+        self.mirror.kick()
+
+    async def flag_quiet(self) -> int:
+        """Flag, in their topics, takeovers whose agent has been quiet beyond `quiet_after`."""
+        now = self.clock()
+        async with self.sessions() as session, session.begin():
+            desk = DeskRecords(session)
+            quiet = await desk.quiet_takeovers(now - self.section.quiet_after)
+            for case in quiet:
+                assert case.agent_active_at is not None
+                case.quiet_flagged_at = now
+                self.mirror.notice(
+                    desk,
+                    case.id,
+                    now,
+                    "desk_quiet",
+                    agent=case.agent_name,
+                    agent_id=case.agent_user_id,
+                    quiet_for=_minutes(now - case.agent_active_at),
+                )
+                add_event(session, case.id, now, "desk", "quiet_flagged", {})
+        if quiet:
+            self.mirror.kick()
+        return len(quiet)
+
+    def _say(self, template: str, **context: Any) -> Answer:
+        return self.mirror.render(template, **context)
+
+
+def _minutes(amount: Any) -> int:
+    return max(1, int(amount.total_seconds() // 60))
