@@ -104,7 +104,7 @@ class Mirror:
             confidence=case.confidence,
             needs=needs_view(case.needs),
             customer=customer.first_name,
-            language=customer.language,
+            customer_language=customer.language,
             age=duration_in_words(now - case.opened_at, self.language),
             level=case.escalation_level or 0,
             human_requested=case.human_requested,

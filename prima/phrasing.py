@@ -20,6 +20,8 @@ SAMPLES_FILE = TEMPLATES_DIR / "samples.yml"
 MAX_MESSAGE_LENGTH = 600
 MAX_LABEL_LENGTH = 40
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
+# Quoted material (a customer's or an agent's words shown to staff) is not the bot's wording.
+_QUOTED = re.compile(r"<(blockquote|code)>.*?</\1>", re.DOTALL)
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)$")
 
 # Each message is rendered without the customer's name and with one full of markup.
@@ -61,6 +63,11 @@ def damaging_phrases(text: str, phrases: list[str]) -> list[str]:
     """The listed phrases that occur in `text` as whole words (case ignored)."""
     folded = " ".join(re.findall(r"[\w']+", text.casefold().replace("\u2019", "'")))
     return [p for p in phrases if re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", folded)]
+
+
+def _own_words(message: str) -> str:
+    """A rendered message as plain text, without what it quotes."""
+    return to_plain_text(_QUOTED.sub(" ", message))
 
 
 ContextFor = Callable[[str], dict[str, Any]]
@@ -139,7 +146,7 @@ def _message_findings(
                     yield Finding(lang, name, f"does not render: {exc}")
                     break
                 plain = to_plain_text(message)
-                for phrase in damaging_phrases(plain, phrases.get(lang, [])):
+                for phrase in damaging_phrases(_own_words(message), phrases.get(lang, [])):
                     yield Finding(lang, name, f"damaging phrase {phrase!r}")
                 if len(plain) > max_length:
                     yield Finding(lang, name, f"{len(plain)} characters, over {max_length}")
@@ -158,7 +165,9 @@ def _label_findings(renderer: Renderer, phrases: dict[str, list[str]]) -> Iterat
             yield Finding(lang, f"label {missing}", "label missing in this language")
         for key in sorted(all_labels[lang]):
             try:
-                label = renderer.label(lang, Button(key, "x", {"reference": "PRM-7K3Q"}))
+                label = renderer.label(
+                    lang, Button(key, "x", {"reference": "PRM-7K3Q", "agent": "Rina"})
+                )
             except TemplateError as exc:
                 yield Finding(lang, f"label {key}", f"does not render: {exc}")
                 continue
