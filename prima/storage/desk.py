@@ -84,19 +84,12 @@ class DeskRecords:
             )
         ).all()
         replies = {row.reply_to_post_id for row, _ in rows if row.reply_to_post_id is not None}
-        posted = (
-            dict(
-                (
-                    await self.session.execute(
-                        select(DeskPost.id, DeskPost.telegram_message_id).where(
-                            DeskPost.id.in_(replies)
-                        )
-                    )
-                ).tuples()
+        posted: dict[int, int | None] = {}
+        if replies:
+            found = await self.session.execute(
+                select(DeskPost.id, DeskPost.telegram_message_id).where(DeskPost.id.in_(replies))
             )
-            if replies
-            else {}
-        )
+            posted = {post_id: message_id for post_id, message_id in found.all()}
         claimed = []
         for row, topic_id in rows:
             row.next_attempt_at = now + lease
