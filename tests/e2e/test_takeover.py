@@ -15,6 +15,7 @@ from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.storage.models import PENDING, Case, Escalation
 from tests.e2e.conftest import RunningBot, make_runtime, running
+from tests.e2e.test_conversation import COMPLAINTS
 from tests.support.fake_telegram import FakeTelegram, Sent
 
 pytestmark = pytest.mark.rasa
@@ -324,6 +325,20 @@ async def test_restart_deleted_topic_and_blocked_customer(
         )
         assert relayed.copied_from is not None
 
+        # A closed topic is reopened; Telegram's rate limits in the group only delay posts.
+        telegram.closed_topics.add(new)
+        telegram.rate_limited[STAFF] = 4
+        telegram.say(CUSTOMER, "Halo lagi")
+        await telegram.until(lambda: "Halo lagi" in telegram.in_topic(STAFF, new)[-1].text)
+        assert new not in telegram.closed_topics and len(telegram.topics) == 2
+        # An album arrives as several messages: every one is copied, none lost.
+        for n in (1, 2, 3):
+            photo = {"photo": [{**PHOTO["photo"][0], "file_id": f"al{n}"}]}
+            telegram.send_media(CUSTOMER, {**photo, "media_group_id": "album1"})
+        await telegram.until(
+            lambda: sum(m.media == "photo" for m in telegram.in_topic(STAFF, new)) == 3
+        )
+
         # The customer blocked the bot: the agent is told in the topic.
         telegram.blocked.add(CUSTOMER)
         telegram.staff_says(RINA, STAFF, new, text="Teknisi datang jam 3")
@@ -335,7 +350,7 @@ async def test_restart_deleted_topic_and_blocked_customer(
 async def test_request_for_a_person_escalates_when_nobody_takes_it(
     tmp_path: Path, telegram: FakeTelegram, rasa_server: LocalRasaServer, database_url: str
 ) -> None:
-    config = desk_config(human_wait="1s", quiet_after="1s")
+    config = desk_config(human_wait="1s", quiet_after="1s", coaching="block")
     runtime = make_runtime(tmp_path, telegram, rasa_server, database_url, config=config)
     bot = RunningBot(runtime, telegram, database_url)
     async with running(runtime, telegram):
@@ -354,3 +369,45 @@ async def test_request_for_a_person_escalates_when_nobody_takes_it(
         async with bot.repository() as repo:
             case = await repo.session.scalar(select(Case).where(Case.reference == reference))
             assert case is not None and case.agent_name == "Sari"
+
+        # Coaching in block mode: no "send as written"; the customer never gets the words.
+        count, shown = len(telegram.sent[CUSTOMER]), len(telegram.in_topic(STAFF, thread))
+        telegram.staff_says(SARI, STAFF, thread, text="Itu bukan masalah kami", name="Sari")
+        advice = await topic_shows(telegram, thread, shown, "💡")
+        assert advice.button_data() == []
+        shown = len(telegram.in_topic(STAFF, thread))
+        telegram.staff_press(SARI, STAFF, thread, f"desk:send:{reference}:1", name="Sari")
+        await topic_shows(telegram, thread, shown, "perlu disunting")
+        assert len(telegram.sent[CUSTOMER]) == count
+
+        # The card's transcript button shows the conversation to the staff.
+        shown = len(telegram.in_topic(STAFF, thread))
+        telegram.staff_press(SARI, STAFF, thread, f"desk:tr:{reference}", name="Sari")
+        transcript = await topic_shows(telegram, thread, shown, reference)
+        assert "/agent" in transcript.text
+
+
+async def test_topics_on_open_show_every_case_with_its_card(
+    tmp_path: Path, telegram: FakeTelegram, rasa_server: LocalRasaServer, database_url: str
+) -> None:
+    config = desk_config(topics="on_open")
+    runtime = make_runtime(tmp_path, telegram, rasa_server, database_url, config=config)
+    complaint, answers, expectation = COMPLAINTS[("service", "id")]
+    async with running(runtime, telegram):
+        for text in (complaint, *answers, expectation):
+            await customer_gets(telegram, lambda t=text: telegram.say(CUSTOMER, t))
+        assert telegram.topics == {}  # nothing at the desk before the case exists
+        opened = await customer_gets(telegram, lambda: telegram.press(CUSTOMER, "confirm:yes"))
+        await telegram.until(lambda: bool(telegram.topics))
+        thread = max(telegram.topics)
+        await telegram.until(lambda: len(telegram.in_topic(STAFF, thread)) >= 1)
+        card = telegram.in_topic(STAFF, thread)[0]
+        assert "Proses layanan" in card.text or "proses layanan" in card.text
+        assert "keyakinan" in card.text and expectation in card.text
+        assert "menunggu petugas" not in card.text
+        assert "PRM-" in opened.text and opened.text.split("PRM-")[1][:4] in card.text
+        # From then on the conversation is mirrored, the bot's answers too.
+        telegram.say(CUSTOMER, "terima kasih")
+        await telegram.until(
+            lambda: any("🤖" in m.text for m in telegram.in_topic(STAFF, thread)[1:])
+        )
