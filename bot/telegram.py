@@ -13,6 +13,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     ReplyParameters,
@@ -25,6 +26,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.staff import TelegramDesk, staff_input_from
 from bot.updates import incoming_from, staff_action_from
 from escalation.desk import StaffAction, SupervisorDesk
+from handover.commands import COMMANDS as DESK_COMMANDS
 from handover.desk import StaffDesk
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
@@ -217,6 +219,22 @@ def build_application(runtime: Runtime, token: str) -> Application:  # type: ign
     return application
 
 
+async def _desk_commands(application: Application, chat_id: int) -> None:  # type: ignore[type-arg]
+    """The staff group's command menu; a wrong `staff.chat_id` is reported, not fatal."""
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(name, about) for name, about in DESK_COMMANDS.items()],
+            scope=BotCommandScopeChat(chat_id),
+        )
+    except TelegramError as exc:
+        logger.error(
+            "the staff group %s is out of reach (%s): check staff.chat_id, and that the bot "
+            "is an admin there with 'Manage topics'",
+            chat_id,
+            exc,
+        )
+
+
 def stop_on_signals() -> asyncio.Event:
     """An event set by SIGINT or SIGTERM (a clean stop: work in flight is finished)."""
     stop = asyncio.Event()
@@ -254,6 +272,8 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]
             )
+            if roster.chat_id is not None:
+                await _desk_commands(application, roster.chat_id)
             await application.start()
             assert application.updater is not None
             await application.updater.start_polling(
