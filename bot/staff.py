@@ -49,6 +49,7 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
             message_id=pressed.message_id,
             kind="button",
             action=desk_action(query.data),
+            update_id=update.update_id,
         )
     message: Message | None = update.message or update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
@@ -69,6 +70,7 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
         action=action,
         reply_to=_replied(message),
         edited=update.edited_message is not None,
+        update_id=update.update_id,
     )
 
 

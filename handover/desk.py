@@ -9,9 +9,9 @@ the staff group; the alert buttons of the escalation ladder reach `take` too.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,7 +29,7 @@ from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import OPEN, Case, Customer, Message
 from prima.storage.repository import Repository, UnknownCaseError, outgoing
-from prima.turns import SEND_LEASE, Conversations, StaffChange
+from prima.turns import SEND_LEASE, Conversations, StaffChange, StaffStep
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class StaffInput:
     action: DeskAction | None = None
     reply_to: int | None = None  # the group message this one replies to
     edited: bool = False
+    update_id: int | None = None
 
 
 class StaffDesk:
@@ -63,7 +64,7 @@ class StaffDesk:
         coach: Coach,
         transport: DeskTransport,
         policy: EscalationPolicy | None,
-        transcript: Callable[[str], Any],
+        transcript: Callable[[str], Awaitable[Answer]],
         clock: Callable[[], datetime],
     ) -> None:
         self.sessions = sessions
@@ -80,7 +81,25 @@ class StaffDesk:
     # --- who may act, and where ------------------------------------------------------------
 
     async def handle(self, staff: StaffInput) -> list[Answer]:
-        """Answers to post where the input came from (empty: nothing to say)."""
+        """Answers to post where the input came from (empty: nothing to say).
+
+        An update delivered twice (another instance, a redelivery after a crash) is handled
+        once; an agent's message is relayed once even then (its update id is recorded with
+        the relay).
+        """
+        guards, update_id = self.conversations.guards, staff.update_id
+        if update_id is not None and not await guards.begin_update(update_id):
+            return []
+        done = False
+        try:
+            answers = await self._handle(staff)
+            done = True
+            return answers
+        finally:
+            if update_id is not None:
+                await guards.end_update(update_id, done=done)
+
+    async def _handle(self, staff: StaffInput) -> list[Answer]:
         in_group = staff.chat_id == self.roster.chat_id
         member = self.roster.member(staff.user_id)
         wants = staff.action is not None or staff.kind == "command"
@@ -268,7 +287,7 @@ class StaffDesk:
         case.quiet_flagged_at = None
         case.updated_at = now
 
-    async def _for_staff(self, reference: str, step: Any) -> Answer:
+    async def _for_staff(self, reference: str, step: StaffStep) -> Answer:
         try:
             answer: Answer = await self.conversations.for_staff(reference, step)
         except UnknownCaseError:
@@ -294,6 +313,8 @@ class StaffDesk:
         async def relay(
             repo: Repository, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
+            if staff.update_id is not None and not await repo.claim_update(staff.update_id, now):
+                return StaffChange(result=None)  # relayed already
             reply_to = None
             if staff.reply_to is not None:
                 mirrored = await DeskRecords(repo.session).mirrored_source(staff.reply_to)
@@ -323,7 +344,7 @@ class StaffDesk:
             return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
 
         message_id = await self.conversations.for_staff(case.reference, relay)
-        if not held:
+        if not held or message_id is None:
             return []
         return [self._coaching(case.reference, advice, message_id)]
 
@@ -461,5 +482,5 @@ class StaffDesk:
         return self.mirror.render(template, **context)
 
 
-def _minutes(amount: Any) -> int:
+def _minutes(amount: timedelta) -> int:
     return max(1, int(amount.total_seconds() // 60))

@@ -48,25 +48,17 @@ class DeskPoster:
         self.wake.set()
 
     async def deliver_due(self) -> int:
-        """Post what is due; returns how many posts went out."""
+        """Post what is due (the oldest post of each case); returns how many went out."""
         async with self.sessions() as session, session.begin():
             due = await DeskRecords(session).claim_due(self.clock(), LEASE, BATCH)
-        by_case: dict[int | None, list[Post]] = {}
-        for post in due:
-            by_case.setdefault(post.case_id, []).append(post)
         sent = 0
-        for posts in by_case.values():
-            topic = posts[0].topic_id
-            for post in posts:
-                outcome = await self._deliver(post, topic)
-                if outcome is None:
-                    break  # the case's later posts wait, so the topic keeps the order
-                topic = outcome
+        for post in due:
+            if await self._deliver(post, post.topic_id) is not None:
                 sent += 1
         return sent
 
     async def _deliver(self, post: Post, topic: int | None) -> int | None:
-        """Send one post; the topic it went to (0 for the General topic), None if it failed."""
+        """Send one post; the topic it went to (0 for the General topic), None if it waits."""
         try:
             if post.in_topic and post.case_id is not None:
                 if topic is None:
@@ -121,10 +113,7 @@ class DeskPoster:
         now = self.clock()
         retry_at = now + timedelta(seconds=delay) if delay is not None else None
         async with self.sessions() as session, session.begin():
-            desk = DeskRecords(session)
-            await desk.failed(post.id, error, retry_at=retry_at)
-            if retry_at is not None and post.case_id is not None:
-                await desk.postpone_case(post.case_id, retry_at)
+            await DeskRecords(session).failed(post.id, error, retry_at=retry_at)
 
     async def _new_topic(self, case_id: int, *, replacing: int | None = None) -> int:
         """A topic for the case (named after it), its card first when it replaces a deleted one."""
@@ -168,8 +157,8 @@ class DeskPoster:
         while not stop.is_set():
             self.wake.clear()  # before delivering: a kick during the pass brings another
             try:
-                while await self.deliver_due() >= BATCH:
-                    pass
+                while await self.deliver_due():
+                    pass  # each pass posts the next message of every case
                 await watch()
             except Exception:
                 logger.exception("staff desk delivery failed; retrying")

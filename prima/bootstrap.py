@@ -16,7 +16,7 @@ from escalation.escalator import Channels, Escalator
 from escalation.mail import SmtpMailer
 from escalation.policy import EscalationPolicy
 from handover.coaching import Coach
-from handover.desk import StaffDesk
+from handover.desk import Answer, StaffDesk
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.poster import DeskPoster
@@ -227,7 +227,7 @@ class Runtime:
         transport: DeskTransport,
         supervisors: SupervisorDesk,
     ) -> StaffDesk:
-        async def transcript(reference: str) -> tuple[Any, Any]:
+        async def transcript(reference: str) -> Answer:
             rendered = await supervisors.transcript(reference)
             return rendered.text, rendered.buttons
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from prima.storage.models import OPEN, PENDING, Case, Customer, DeskPost, Message
 
@@ -72,12 +73,27 @@ class DeskRecords:
         return row
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[Post]:
-        """Due posts, oldest first, each held for `lease` (SKIP LOCKED across instances)."""
+        """Due posts, oldest first, each held for `lease` (SKIP LOCKED across instances).
+
+        Only the oldest pending post of each case is taken, so a case's topic keeps the
+        conversation's order even with several posters: the next one waits until this one
+        is sent (or given up).
+        """
+        earlier = aliased(DeskPost)
+        first_of_case = ~(
+            select(earlier.id)
+            .where(
+                earlier.case_id == DeskPost.case_id,
+                earlier.status == PENDING,
+                earlier.id < DeskPost.id,
+            )
+            .exists()
+        )
         rows = (
             await self.session.execute(
                 select(DeskPost, Case.topic_id)
                 .outerjoin(Case, Case.id == DeskPost.case_id)
-                .where(DeskPost.status == PENDING, DeskPost.next_attempt_at <= now)
+                .where(DeskPost.status == PENDING, DeskPost.next_attempt_at <= now, first_of_case)
                 .order_by(DeskPost.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True, of=DeskPost)
@@ -130,18 +146,6 @@ class DeskRecords:
             values["next_attempt_at"] = retry_at
         await self.session.execute(update(DeskPost).where(DeskPost.id == post_id).values(**values))
 
-    async def postpone_case(self, case_id: int, until: datetime) -> None:
-        """Hold the case's later posts too, so the topic keeps the conversation's order."""
-        await self.session.execute(
-            update(DeskPost)
-            .where(DeskPost.case_id == case_id, DeskPost.status == PENDING)
-            .values(next_attempt_at=until)
-        )
-
-    async def pending_count(self) -> int:
-        rows = await self.session.scalars(select(DeskPost.id).where(DeskPost.status == PENDING))
-        return len(list(rows))
-
     # --- topics, cases and agents ----------------------------------------------------------
 
     async def case_in_topic(self, topic_id: int) -> Case | None:
@@ -165,15 +169,6 @@ class DeskRecords:
             .order_by(Case.agent_active_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
-        )
-        return list(rows)
-
-    async def waiting_unassigned(self, limit: int = 100) -> list[Case]:
-        rows = await self.session.scalars(
-            select(Case)
-            .where(Case.status == OPEN, Case.human_requested, Case.agent_user_id.is_(None))
-            .order_by(Case.id)
-            .limit(limit)
         )
         return list(rows)
 

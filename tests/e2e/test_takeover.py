@@ -299,8 +299,15 @@ async def test_restart_deleted_topic_and_blocked_customer(
         await customer_gets(
             telegram, lambda: telegram.staff_says(RINA, STAFF, thread, text="/take")
         )
+        relay = telegram.staff_says(RINA, STAFF, thread, text="Saya cek dulu ke teknisi")
+        await telegram.until(lambda: telegram.sent[CUSTOMER][-1].copied_from is not None)
+    once = (STAFF, telegram.message_id_of(relay))
     # Restarted in the middle of the takeover: relays carry on both ways.
     async with running(desk_runtime, telegram):
+        # Telegram delivers that message again to the new process: it is relayed once.
+        polls = telegram.calls.count("getUpdates")
+        telegram.redeliver(relay)
+        await telegram.until(lambda: telegram.calls.count("getUpdates") >= polls + 2)
         relayed = await customer_gets(
             telegram, lambda: telegram.staff_says(RINA, STAFF, thread, text="Masih saya bantu")
         )
@@ -309,6 +316,8 @@ async def test_restart_deleted_topic_and_blocked_customer(
         await telegram.until(
             lambda: "Baik, terima kasih" in telegram.in_topic(STAFF, thread)[-1].text
         )
+
+        assert [m.copied_from for m in telegram.sent[CUSTOMER]].count(once) == 1
 
         # The topic was deleted: a new one is made, with the card, and the mapping follows.
         telegram.deleted_topics.add(thread)

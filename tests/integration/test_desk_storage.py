@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from prima.core.complaint import Category
 from prima.core.conversation import Draft
 from prima.storage.database import create_engine, migrate, sessions
-from prima.storage.desk import HELD, DeskRecords
+from prima.storage.desk import HELD, DeskRecords, Post
 from prima.storage.models import Case, Customer
 from prima.storage.repository import Repository
 
@@ -40,44 +40,54 @@ async def a_case(engine: AsyncEngine, user: int = 11, reference: str = "PRM-AAAA
         return case.id
 
 
-async def test_posts_are_claimed_in_order_once_and_retried_later(engine: AsyncEngine) -> None:
+async def test_each_case_posts_in_order_once_and_retried_later(engine: AsyncEngine) -> None:
     case_id = await a_case(engine)
+    other = await a_case(engine, 12, "PRM-BBBB")
     async with sessions(engine)() as session, session.begin():
         desk = DeskRecords(session)
         card = desk.post(case_id, "card", NOW, text="card", buttons=[[("Take", "desk:take:X")]])
         desk.post(case_id, "copy", NOW, text="caption", source=(11, 501))
         desk.post(None, "text", NOW, text="general", in_topic=False)
+        desk.post(other, "text", NOW, text="other case")
         await session.flush()
         desk.post(case_id, "text", NOW, text="edited", reply_to_post=card.id)
+
+    async def claim(at: datetime) -> list[Post]:
+        async with sessions(engine)() as session, session.begin():
+            return await DeskRecords(session).claim_due(at, LEASE, 10)
+
+    # The oldest post of each case (and General posts): a case's next post waits its turn.
+    first = await claim(NOW)
+    assert [p.text for p in first] == ["card", "general", "other case"]
+    assert first[0].buttons == [[["Take", "desk:take:X"]]]
+    assert not first[1].in_topic and first[1].case_id is None
+    assert await claim(NOW) == []  # leased, and the rest wait behind them
     async with sessions(engine)() as session, session.begin():
-        claimed = await DeskRecords(session).claim_due(NOW, LEASE, 10)
-    assert [p.text for p in claimed] == ["card", "caption", "general", "edited"]
-    assert claimed[0].buttons == [[["Take", "desk:take:X"]]]
-    assert (claimed[1].source_chat_id, claimed[1].source_message_id) == (11, 501)
-    assert not claimed[2].in_topic and claimed[2].case_id is None
-    assert claimed[3].reply_to is None  # the card is not posted yet
-    async with sessions(engine)() as session, session.begin():
-        assert await DeskRecords(session).claim_due(NOW, LEASE, 10) == []  # leased
         desk = DeskRecords(session)
-        await desk.sent(claimed[0].id, 9001, NOW)
-        await desk.failed(claimed[1].id, "429", retry_at=NOW + timedelta(seconds=5))
-        await desk.postpone_case(case_id, NOW + timedelta(seconds=5))
-        await desk.failed(claimed[2].id, "refused", retry_at=None)
+        await desk.sent(first[0].id, 9001, NOW)
+        await desk.failed(first[1].id, "refused", retry_at=None)
+        await desk.failed(first[2].id, "429", retry_at=NOW + timedelta(seconds=5))
         await desk.set_topic(case_id, 77)
-    later = NOW + timedelta(seconds=6)
+    second = await claim(NOW)
+    assert [p.text for p in second] == ["caption"]
+    assert second[0].topic_id == 77
+    assert (second[0].source_chat_id, second[0].source_message_id) == (11, 501)
     async with sessions(engine)() as session, session.begin():
-        again = await DeskRecords(session).claim_due(later, LEASE, 10)
-    assert [p.text for p in again] == ["caption", "edited"]
-    assert again[0].attempts == 1 and again[0].topic_id == 77
-    assert again[1].reply_to == 9001  # answers the card's message in the group
+        await DeskRecords(session).sent(second[0].id, 9002, NOW)
+    third = await claim(NOW + timedelta(seconds=6))
+    assert [p.text for p in third] == ["other case", "edited"]
+    assert third[0].attempts == 1
+    assert third[1].reply_to == 9001  # answers the card's message in the group
 
 
 async def test_two_posters_never_claim_the_same_post(engine: AsyncEngine) -> None:
     case_id = await a_case(engine)
+    cases = [case_id] + [await a_case(engine, 100 + n, f"PRM-C{n:03d}") for n in range(59)]
     async with sessions(engine)() as session, session.begin():
         desk = DeskRecords(session)
-        for n in range(60):
-            desk.post(case_id, "text", NOW, text=f"m{n}")
+        for case in cases:
+            desk.post(case, "text", NOW, text=f"first of {case}")
+            desk.post(case, "text", NOW, text=f"second of {case}")
 
     async def claim() -> list[int]:
         async with sessions(engine)() as session, session.begin():
@@ -85,6 +95,7 @@ async def test_two_posters_never_claim_the_same_post(engine: AsyncEngine) -> Non
 
     first, second = await asyncio.gather(claim(), claim())
     assert not set(first) & set(second)
+    # Each case's first post, once; never a case's second while its first is out.
     assert len(first) + len(second) == 60
 
 
@@ -147,8 +158,6 @@ async def test_quiet_takeovers_are_found_once(engine: AsyncEngine) -> None:
         found = await DeskRecords(session).quiet_takeovers(NOW - timedelta(minutes=30))
         assert [c.id for c in found] == [quiet]
         found[0].quiet_flagged_at = NOW
-        waiting = await DeskRecords(session).waiting_unassigned()
-        assert waiting == []
     async with sessions(engine)() as session, session.begin():
         assert await DeskRecords(session).quiet_takeovers(NOW - timedelta(minutes=30)) == []
         customer = await session.get(Customer, 1)

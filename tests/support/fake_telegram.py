@@ -75,7 +75,9 @@ class FakeTelegram:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
-        self.runner = web.AppRunner(app, access_log=None)
+        # A poll whose client went away (a stopped bot) ends, instead of confirming updates
+        # on behalf of the next process.
+        self.runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
@@ -246,6 +248,13 @@ class FakeTelegram:
         assert self._new_update is not None
         self._new_update.set()
         return uid
+
+    def redeliver(self, update_id: int) -> None:
+        """Deliver an update again, unchanged (as Telegram does when a bot died before
+        confirming it)."""
+        self.updates.append(dict(self.delivered[update_id]))
+        assert self._new_update is not None
+        self._new_update.set()
 
     def say(self, user: int, text: str, *, name: str = "Siti", update_id: int | None = None) -> int:
         return self.push({"message": _message(user, name, text=text)}, update_id=update_id)
