@@ -66,7 +66,9 @@ def needs_nlu(state: State, event: Event) -> bool:
 
 
 # Steps where a typed answer never looks at the customer's open cases.
-_ANSWER_STEPS = frozenset({Step.COLLECTING, Step.CONFIRMING, Step.CORRECTING, Step.COMMENTING})
+_ANSWER_STEPS = frozenset(
+    {Step.COLLECTING, Step.CONFIRMING, Step.CORRECTING, Step.COMMENTING, Step.WITH_AGENT}
+)
 
 
 def needs_open_cases(state: State, event: Event) -> bool:

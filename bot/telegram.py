@@ -283,7 +283,7 @@ async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None 
             logger.info("polling Telegram as @%s", me)
             tasks = [asyncio.create_task(service.run_dispatcher(stop))]
             if runtime.config.escalation.enabled:
-                escalator = runtime.escalator(sessions, sender)
+                escalator = runtime.escalator(sessions, sender, mirror)
                 tasks.append(asyncio.create_task(escalator.run(stop)))
             if poster is not None and staff is not None:
                 every = runtime.config.staff.check_every_seconds

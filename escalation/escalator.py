@@ -21,9 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
 from escalation.wording import duration_in_words, needs_view
+from handover.mirror import Mirror
 from prima.config import ServiceConfig
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
+from prima.storage.desk import DeskRecords
 from prima.storage.escalations import Delivery, Due, EscalationRecords
 from prima.storage.models import FIRED, OPEN, Case, Customer
 from prima.storage.repository import Repository
@@ -67,6 +69,7 @@ class Escalator:
         channels: Channels,
         reply_context: Callable[[str], dict[str, Any]],
         clock: Callable[[], datetime] = utc_now,
+        mirror: Mirror | None = None,
     ) -> None:
         self.sessions = sessions
         self.policy = policy
@@ -76,6 +79,7 @@ class Escalator:
         self.reply_context = reply_context
         self.clock = clock
         self.staff_language = config.languages.default
+        self.mirror = mirror  # the staff desk: a case with a topic hears of its escalation
 
     # --- one pass ------------------------------------------------------------------------
 
@@ -146,6 +150,7 @@ class Escalator:
                     continue
                 records.fire(item, now)
                 await self._notify_supervisors(records, item, now)
+                self._tell_desk(session, item, now)
                 highest[item.case.id] = item  # claimed lowest level first within a case
                 logger.info(
                     "case %s escalated to level %d (%s)",
@@ -157,7 +162,22 @@ class Escalator:
             for item in highest.values():
                 self._tell_customer(repo, item, now)
             await session.flush()
+        if due and self.mirror is not None:
+            self.mirror.kick()
         return len(due)
+
+    def _tell_desk(self, session: AsyncSession, item: Due, now: datetime) -> None:
+        case = item.case
+        if self.mirror is None or (case.topic_id is None and item.customer.desk_case_id != case.id):
+            return
+        self.mirror.notice(
+            DeskRecords(session),
+            case.id,
+            now,
+            "desk_escalated",
+            level=item.escalation.level,
+            role=item.escalation.role,
+        )
 
     async def _notify_supervisors(
         self, records: EscalationRecords, item: Due, now: datetime

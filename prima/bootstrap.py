@@ -178,7 +178,10 @@ class Runtime:
         )
 
     def escalator(
-        self, sessions: async_sessionmaker[AsyncSession], telegram: Sender | None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        telegram: Sender | None,
+        mirror: Mirror | None = None,
     ) -> Escalator:
         mailer = self.mailer()
         if mailer is None:
@@ -192,6 +195,7 @@ class Runtime:
             config=self.config,
             channels=Channels(telegram=telegram, mail=mailer),
             reply_context=self.reply_context,
+            mirror=mirror,
         )
 
     # --- the staff desk ----------------------------------------------------------------------

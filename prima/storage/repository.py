@@ -250,6 +250,7 @@ class Repository:
             return None
         case.status, case.resolved_at, case.updated_at = RESOLVED, now, now
         case.resolved_by, case.resolution = actor, resolution
+        case.agent_user_id = case.agent_name = case.agent_alias = None  # nobody holds it now
         self._event(case, now, actor, "resolved", {"resolution": resolution})
         await EscalationRecords(self.session).cancel_pending(case.id)  # the ladder stops too
         return case

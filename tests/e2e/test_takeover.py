@@ -366,6 +366,7 @@ async def test_request_for_a_person_escalates_when_nobody_takes_it(
         reference, thread = await handed_over(bot)
         alert = await telegram.wait_for(SARI, 1, within=15)
         assert reference in alert[0].text
+        await topic_shows(telegram, thread, 0, "eskalasi level 1")  # the agents see it too
         # Taken by the supervisor from the alert's button: a real takeover.
         telegram.press(SARI, f"esc:take:{reference}", name="Sari")
         await telegram.until(lambda: any("Sari" in m.text for m in telegram.sent[CUSTOMER]))
