@@ -10,8 +10,8 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from telegram.ext import Application
 
 from handover.commands import BUTTON_PREFIX, desk_action
-from handover.desk import StaffInput
 from handover.ports import Rejected, TopicClosed, TopicGone
+from handover.relay import StaffInput
 from prima.turns import RetryLater, Unreachable
 
 # Telegram's words for a topic that is gone or closed.

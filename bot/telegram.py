@@ -169,7 +169,7 @@ async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
     edited = update.edited_message
     if edited is not None:
         if edited.chat.type == "private" and edited.from_user is not None:
-            await staff.customer_edited(
+            await staff.relay.customer_edited(
                 edited.from_user.id,
                 edited.chat.id,
                 edited.message_id,

@@ -10,46 +10,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.policy import EscalationPolicy
-from handover.coaching import Advice, Coach
-from handover.commands import DeskAction, Verb, button
+from handover.coaching import Coach
+from handover.commands import Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
+from handover.relay import Answer, Relay, StaffInput
 from handover.roster import Member, Role, Roster
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.reply import Button
-from prima.storage.desk import HELD, DeskRecords
+from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
-from prima.storage.models import OPEN, Case, Customer, Message
-from prima.storage.repository import Repository, UnknownCaseError, outgoing
-from prima.turns import SEND_LEASE, Conversations, StaffChange, StaffStep
+from prima.storage.models import OPEN, Case, Customer
+from prima.storage.repository import Repository, UnknownCaseError
+from prima.turns import Conversations, StaffChange, StaffStep
 
 logger = logging.getLogger(__name__)
-
-Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
-
-
-@dataclass(frozen=True, slots=True)
-class StaffInput:
-    """A message, edit or button press from someone in a chat the desk may serve."""
-
-    user_id: int
-    chat_id: int
-    thread_id: int | None
-    message_id: int | None
-    kind: str  # text | command | button | photo | document | voice | ...
-    text: str | None = None  # the text or caption
-    action: DeskAction | None = None
-    reply_to: int | None = None  # the group message this one replies to
-    edited: bool = False
-    update_id: int | None = None
 
 
 class StaffDesk:
@@ -77,6 +59,15 @@ class StaffDesk:
         self.policy = policy
         self.transcript = transcript  # renders a case's transcript (the supervisors' desk)
         self.clock = clock
+        self.relay = Relay(
+            sessions=sessions,
+            conversations=conversations,
+            section=section,
+            mirror=mirror,
+            coach=coach,
+            transport=transport,
+            clock=clock,
+        )
 
     # --- who may act, and where ------------------------------------------------------------
 
@@ -139,7 +130,7 @@ class StaffDesk:
             case Verb.TRANSCRIPT:
                 return [await self.transcript(case.reference)]
             case Verb.SEND:
-                return await self.send_anyway(case.reference, member, action.argument)
+                return await self.relay.send_anyway(case.reference, member, action.argument)
         return []
 
     def _refused(self, staff: StaffInput) -> None:
@@ -297,6 +288,7 @@ class StaffDesk:
     # --- what agents write -------------------------------------------------------------------
 
     async def _message(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+        """A message in a case's topic: to the customer if its writer holds the case."""
         if case.agent_user_id != member.user_id:
             if case.agent_user_id is None and case.status == OPEN and not staff.edited:
                 return [self._say("desk_take_first")]
@@ -304,156 +296,10 @@ class StaffDesk:
         if case.status != OPEN:
             return [self._say("desk_closed", reference=case.reference)]
         if staff.edited:
-            return await self._edited(staff, case)
-        advice = self.coach.advise(staff.text or "", self.mirror.language)
-        assert staff.message_id is not None
-        source = (staff.chat_id, staff.message_id)
-        held = bool(advice)
+            return await self.relay.edited(staff, member, case)
+        return await self.relay.message(staff, member, case)
 
-        async def relay(
-            repo: Repository, case: Case, customer: Customer, now: datetime
-        ) -> StaffChange:
-            if staff.update_id is not None and not await repo.claim_update(staff.update_id, now):
-                return StaffChange(result=None)  # relayed already
-            reply_to = None
-            if staff.reply_to is not None:
-                mirrored = await DeskRecords(repo.session).mirrored_source(staff.reply_to)
-                reply_to = mirrored[1] if mirrored and mirrored[0] == customer.chat_id else None
-            message = repo.queue_copy(
-                customer,
-                source,
-                text=staff.text,
-                reply_to=reply_to,
-                case_id=case.id,
-                now=now,
-                lease=SEND_LEASE,
-                held=held,
-            )
-            await repo.session.flush()
-            if held:
-                add_event(
-                    repo.session,
-                    case.id,
-                    now,
-                    member.name,
-                    "coached",
-                    {"phrases": [a.phrase for a in advice]},
-                )
-                return StaffChange(result=message.id)
-            case.agent_active_at, case.quiet_flagged_at = now, None
-            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
-
-        message_id = await self.conversations.for_staff(case.reference, relay)
-        if not held or message_id is None:
-            return []
-        return [self._coaching(case.reference, advice, message_id)]
-
-    def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Answer:
-        warn = self.section.coaching == "warn"
-        buttons = (
-            ((Button("desk_send_anyway", button(Verb.SEND, reference, str(message_id))),),)
-            if warn
-            else ()
-        )
-        return self._say(
-            "desk_coaching",
-            advice=[{"phrase": a.phrase, "better": a.better} for a in advice],
-            can_send=warn,
-            buttons=buttons,
-        )
-
-    async def send_anyway(self, reference: str, member: Member, message_id: str) -> list[Answer]:
-        if self.section.coaching != "warn":
-            return [self._say("desk_coaching_blocks")]
-        if not message_id.isdigit():
-            return []
-        wanted = int(message_id)
-
-        async def send(
-            repo: Repository, case: Case, customer: Customer, now: datetime
-        ) -> StaffChange:
-            if case.agent_user_id != member.user_id:
-                return StaffChange(result=False)
-            message = await repo.session.get(Message, wanted)
-            if message is None or message.case_id != case.id or message.delivery != HELD:
-                return StaffChange(result=False)
-            message.delivery, message.claimed_until = "pending", now + SEND_LEASE
-            add_event(repo.session, case.id, now, member.name, "sent_anyway", {})
-            case.agent_active_at, case.quiet_flagged_at = now, None
-            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
-
-        sent = await self.conversations.for_staff(reference, send)
-        return [self._say("desk_sent")] if sent else []
-
-    async def _edited(self, staff: StaffInput, case: Case) -> list[Answer]:
-        """An agent edited a message: send it if it was held and is fine now; else mirror the
-        edit to the customer's copy."""
-        assert staff.message_id is not None
-        text = staff.text or ""
-        advice = self.coach.advise(text, self.mirror.language)
-        async with self.sessions() as session:
-            relayed = await DeskRecords(session).relayed(staff.chat_id, staff.message_id)
-        if relayed is None:
-            return []
-        if advice:
-            return [self._coaching(case.reference, advice, relayed.id)]
-        if relayed.delivery == HELD:
-            member = self.roster.member(staff.user_id)
-            assert member is not None
-            return await self._release_held(case.reference, member, relayed.id)
-        if relayed.telegram_message_id is None:
-            return []  # not delivered yet: the copy is made from the edited message
-        async with self.sessions() as session:
-            customer = await Repository(session).customer_by_id(relayed.customer_id)
-        await self.transport.edit_customer_message(
-            customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
-        )
-        async with self.sessions() as session, session.begin():
-            add_event(
-                session, case.id, self.clock(), case.agent_name or "agent", "agent_edited", {}
-            )
-        return []
-
-    async def _release_held(self, reference: str, member: Member, message_id: int) -> list[Answer]:
-        async def send(
-            repo: Repository, case: Case, customer: Customer, now: datetime
-        ) -> StaffChange:
-            message = await repo.session.get(Message, message_id)
-            if message is None or message.delivery != HELD:
-                return StaffChange(result=False)
-            message.delivery, message.claimed_until = "pending", now + SEND_LEASE
-            case.agent_active_at, case.quiet_flagged_at = now, None
-            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
-
-        sent = await self.conversations.for_staff(reference, send)
-        return [self._say("desk_sent")] if sent else []
-
-    # --- customers' edits, quiet takeovers --------------------------------------------------
-
-    async def customer_edited(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
-        """A customer edited a message the desk mirrored: note it under the mirrored copy."""
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
-            customer = await repo.customer_for_user(user_id)
-            if customer is None or customer.desk_case_id is None:
-                return
-            desk = DeskRecords(session)
-            mirrored = await desk.post_mirroring(chat_id, message_id)
-            now = self.clock()
-            await repo.record_inbound(
-                customer.id, "edit", text, update_id=None, message_id=message_id, now=now
-            )
-            edited, _ = self.mirror.render(
-                "desk_customer_edited", customer=customer.first_name, text=text
-            )
-            desk.post(
-                customer.desk_case_id,
-                "text",
-                now,
-                text=edited,
-                reply_to_post=mirrored.id if mirrored else None,
-            )
-        self.mirror.kick()
+    # --- quiet takeovers -----------------------------------------------------------------------
 
     async def flag_quiet(self) -> int:
         """Flag, in their topics, takeovers whose agent has been quiet beyond `quiet_after`."""

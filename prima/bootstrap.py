@@ -16,10 +16,11 @@ from escalation.escalator import Channels, Escalator
 from escalation.mail import SmtpMailer
 from escalation.policy import EscalationPolicy
 from handover.coaching import Coach
-from handover.desk import Answer, StaffDesk
+from handover.desk import StaffDesk
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.poster import DeskPoster
+from handover.relay import Answer
 from handover.roster import Roster
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment

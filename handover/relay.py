@@ -1,0 +1,202 @@
+"""What agents write to customers, and customers' edits: coached, copied, mapped.
+
+An agent's message is checked for damaging phrases first (coaching); a clean one is copied to
+the customer in the customer's turn order, and the pair of message ids is stored so that
+replies and edits find their counterpart after a restart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handover.coaching import Advice, Coach
+from handover.commands import DeskAction, Verb, button
+from handover.mirror import Mirror
+from handover.ports import DeskTransport
+from handover.roster import Member
+from prima.config import StaffSection
+from prima.core.reply import Button
+from prima.storage.desk import HELD, DeskRecords
+from prima.storage.escalations import add_event
+from prima.storage.models import Case, Customer, Message
+from prima.storage.repository import Repository, outgoing
+from prima.turns import SEND_LEASE, Conversations, StaffChange
+
+Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
+
+
+@dataclass(frozen=True, slots=True)
+class StaffInput:
+    """A message, edit or button press from someone in a chat the desk may serve."""
+
+    user_id: int
+    chat_id: int
+    thread_id: int | None
+    message_id: int | None
+    kind: str  # text | command | button | photo | document | voice | ...
+    text: str | None = None  # the text or caption
+    action: DeskAction | None = None
+    reply_to: int | None = None  # the group message this one replies to
+    edited: bool = False
+    update_id: int | None = None
+
+
+class Relay:
+    def __init__(
+        self,
+        *,
+        sessions: async_sessionmaker[AsyncSession],
+        conversations: Conversations,
+        section: StaffSection,
+        mirror: Mirror,
+        coach: Coach,
+        transport: DeskTransport,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.sessions = sessions
+        self.conversations = conversations
+        self.section = section
+        self.mirror = mirror
+        self.coach = coach
+        self.transport = transport
+        self.clock = clock
+
+    async def message(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+        """The case holder's message: copied to the customer, or held with advice."""
+        advice = self.coach.advise(staff.text or "", self.mirror.language)
+        assert staff.message_id is not None
+        source = (staff.chat_id, staff.message_id)
+        held = bool(advice)
+
+        async def relay(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            if staff.update_id is not None and not await repo.claim_update(staff.update_id, now):
+                return StaffChange(result=None)  # relayed already
+            reply_to = None
+            if staff.reply_to is not None:
+                mirrored = await DeskRecords(repo.session).mirrored_source(staff.reply_to)
+                reply_to = mirrored[1] if mirrored and mirrored[0] == customer.chat_id else None
+            message = repo.queue_copy(
+                customer,
+                source,
+                text=staff.text,
+                reply_to=reply_to,
+                case_id=case.id,
+                now=now,
+                lease=SEND_LEASE,
+                held=held,
+            )
+            await repo.session.flush()
+            if held:
+                phrases = [a.phrase for a in advice]
+                add_event(repo.session, case.id, now, member.name, "coached", {"phrases": phrases})
+                return StaffChange(result=message.id)
+            case.agent_active_at, case.quiet_flagged_at = now, None
+            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
+
+        message_id = await self.conversations.for_staff(case.reference, relay)
+        if not held or message_id is None:
+            return []
+        return [self._coaching(case.reference, advice, message_id)]
+
+    def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Answer:
+        warn = self.section.coaching == "warn"
+        buttons = (
+            ((Button("desk_send_anyway", button(Verb.SEND, reference, str(message_id))),),)
+            if warn
+            else ()
+        )
+        return self.mirror.render(
+            "desk_coaching",
+            advice=[{"phrase": a.phrase, "better": a.better} for a in advice],
+            can_send=warn,
+            buttons=buttons,
+        )
+
+    async def send_anyway(self, reference: str, member: Member, message_id: str) -> list[Answer]:
+        """ "Send as written" (warn mode only, by the agent who wrote it)."""
+        if self.section.coaching != "warn":
+            return [self.mirror.render("desk_coaching_blocks")]
+        if not message_id.isdigit():
+            return []
+        return await self._release(reference, member, int(message_id), anyway=True)
+
+    async def edited(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+        """An agent edited a message: a held one goes out once it reads well; a delivered one
+        is edited in the customer's chat too."""
+        assert staff.message_id is not None
+        text = staff.text or ""
+        advice = self.coach.advise(text, self.mirror.language)
+        async with self.sessions() as session:
+            relayed = await DeskRecords(session).relayed(staff.chat_id, staff.message_id)
+        if relayed is None:
+            return []
+        if advice:
+            return [self._coaching(case.reference, advice, relayed.id)]
+        if relayed.delivery == HELD:
+            return await self._release(case.reference, member, relayed.id, anyway=False)
+        if relayed.telegram_message_id is None:
+            return []  # not delivered yet: the copy is made from the edited message
+        async with self.sessions() as session:
+            customer = await Repository(session).customer_by_id(relayed.customer_id)
+        await self.transport.edit_customer_message(
+            customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
+        )
+        async with self.sessions() as session, session.begin():
+            add_event(session, case.id, self.clock(), member.name, "agent_edited", {})
+        return []
+
+    async def _release(
+        self, reference: str, member: Member, message_id: int, *, anyway: bool
+    ) -> list[Answer]:
+        """Send a held message of the case holder's."""
+
+        async def send(
+            repo: Repository, case: Case, customer: Customer, now: datetime
+        ) -> StaffChange:
+            message = await repo.session.get(Message, message_id)
+            if (
+                case.agent_user_id != member.user_id
+                or message is None
+                or message.case_id != case.id
+                or message.delivery != HELD
+            ):
+                return StaffChange(result=False)
+            message.delivery, message.claimed_until = "pending", now + SEND_LEASE
+            if anyway:
+                add_event(repo.session, case.id, now, member.name, "sent_anyway", {})
+            case.agent_active_at, case.quiet_flagged_at = now, None
+            return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
+
+        sent = await self.conversations.for_staff(reference, send)
+        return [self.mirror.render("desk_sent")] if sent else []
+
+    async def customer_edited(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
+        """A customer edited a message the desk mirrored: note it under the mirrored copy."""
+        async with self.sessions() as session, session.begin():
+            repo = Repository(session)
+            customer = await repo.customer_for_user(user_id)
+            if customer is None or customer.desk_case_id is None:
+                return
+            desk = DeskRecords(session)
+            mirrored = await desk.post_mirroring(chat_id, message_id)
+            now = self.clock()
+            await repo.record_inbound(
+                customer.id, "edit", text, update_id=None, message_id=message_id, now=now
+            )
+            edited, _ = self.mirror.render(
+                "desk_customer_edited", customer=customer.first_name, text=text
+            )
+            desk.post(
+                customer.desk_case_id,
+                "text",
+                now,
+                text=edited,
+                reply_to_post=mirrored.id if mirrored else None,
+            )
+        self.mirror.kick()
