@@ -417,7 +417,11 @@ async def test_topics_on_open_show_every_case_with_its_card(
         assert "menunggu petugas" not in card.text
         assert "PRM-" in opened.text and opened.text.split("PRM-")[1][:4] in card.text
         # From then on the conversation is mirrored, the bot's answers too.
-        telegram.say(CUSTOMER, "terima kasih")
-        await telegram.until(
-            lambda: any("🤖" in m.text for m in telegram.in_topic(STAFF, thread)[1:])
+        await customer_gets(telegram, lambda: telegram.say(CUSTOMER, "terima kasih"))
+        await telegram.until(lambda: "🤖" in telegram.in_topic(STAFF, thread)[-1].text)
+        # The card's Resolve button closes the case without anyone taking it first.
+        reference = "PRM-" + opened.text.split("PRM-")[1][:4]
+        rating = await customer_gets(
+            telegram, lambda: telegram.staff_press(DEWI, STAFF, thread, f"desk:res:{reference}")
         )
+        assert f"rate:{reference}:sangat_puas" in rating.button_data()
