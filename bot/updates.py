@@ -119,3 +119,14 @@ def _attachment(message: Message) -> Attachment | None:
             message_id=message_id,
         )
     return None
+
+
+def update_kind(update: Update) -> str:
+    """What kind of update this is, for the metrics."""
+    if update.callback_query is not None:
+        return "button"
+    if update.edited_message is not None:
+        return "edit"
+    if update.message is not None:
+        return "message"
+    return "other"

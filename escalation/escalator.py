@@ -22,6 +22,7 @@ from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
 from escalation.wording import duration_in_words, needs_view
 from handover.mirror import Mirror
+from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
@@ -152,6 +153,7 @@ class Escalator:
                 await self._notify_supervisors(records, item, now)
                 self._tell_desk(session, item, now)
                 highest[item.case.id] = item  # claimed lowest level first within a case
+                metrics.ESCALATIONS.labels(str(item.escalation.level)).inc()
                 logger.info(
                     "case %s escalated to level %d (%s)",
                     item.case.reference,

@@ -22,6 +22,7 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.relay import Answer, Relay, StaffInput
 from handover.roster import Member, Role, Roster
+from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.reply import Button
@@ -176,6 +177,7 @@ class StaffDesk:
             if customer.desk_case_id != case.id:
                 await self.mirror.bring(DeskRecords(repo.session), case, customer, now, human=False)
             logger.info("case %s taken at the staff desk", reference)
+            metrics.HANDOFFS.labels("taken").inc()
             answer = self._say(
                 "desk_taken",
                 reference=reference,
@@ -197,6 +199,7 @@ class StaffDesk:
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
             add_event(repo.session, case.id, now, member.name, "released", {})
+            metrics.HANDOFFS.labels("released").inc()
             self._hold(case, None, now)
             return StaffChange(AgentChanged(reference, None), result=self._say("desk_released"))
 
@@ -236,6 +239,7 @@ class StaffDesk:
                 {"from": previous, "to": target.name},
             )
             case.assigned_to, case.assigned_at = target.name, now
+            metrics.HANDOFFS.labels("transferred").inc()
             self._hold(case, target, now)
             answer = self._say("desk_transferred", agent=target.name, agent_id=target.user_id)
             return StaffChange(AgentChanged(reference, target.alias), result=answer)
@@ -253,6 +257,7 @@ class StaffDesk:
             self._hold(case, None, now)
             await repo.resolve_case(reference, member.name, how, now)
             logger.info("case %s resolved at the staff desk", reference)
+            metrics.CASES_RESOLVED.inc()
             answer = self._say("desk_resolved", reference=reference, agent=member.name, how=how)
             return StaffChange(CaseResolved(reference), result=answer)
 

@@ -18,6 +18,7 @@ from escalation.policy import EscalationPolicy
 from escalation.wording import duration_in_words, needs_view
 from handover.commands import Verb, button
 from handover.roster import Roster
+from prima import metrics
 from prima.config import StaffSection
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
@@ -79,6 +80,7 @@ class Mirror:
         if first:
             await self.card(desk, case, customer, now)
         if human:
+            metrics.HANDOFFS.labels("requested").inc()
             text, _ = self.render(
                 "desk_waiting",
                 reference=case.reference,

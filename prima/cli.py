@@ -35,7 +35,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings()
-        _configure_logging(settings.log_level, settings.state_dir, to_file=args.chat)
+        # Webhook mode runs as a service: its logs go to stderr, like every other job's.
+        to_file = args.chat and not getattr(args, "webhook", False)
+        _configure_logging(settings.log_level, settings.state_dir, to_file=to_file)
         # httpx logs each request URL at INFO, and Rasa's auth token travels in the query.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         runtime = Runtime(settings, load_config(settings.config_path))
@@ -75,7 +77,16 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     run = commands.add_parser("run", help="run the bot (console chat when no Telegram token)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="serve Telegram's webhook (and /healthz, /readyz, /metrics) instead of polling",
+    )
     run.set_defaults(handler=_run, chat=True)
+
+    hook = commands.add_parser("set-webhook", help="tell Telegram to post updates to URL")
+    hook.add_argument("url", help="the public HTTPS address of WEBHOOK_PATH")
+    hook.set_defaults(handler=_set_webhook)
 
     console = commands.add_parser("console", help="chat with the bot in this terminal")
     console.set_defaults(handler=_console, chat=True)
@@ -210,11 +221,38 @@ async def _classify_line(classifier: Classifier, line: str, number: int) -> dict
 
 def _run(runtime: Runtime, args: argparse.Namespace) -> int:
     token = runtime.settings.telegram_bot_token
+    if args.webhook:
+        if token is None or runtime.settings.webhook_secret is None:
+            print(
+                "prima run --webhook: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
+        from bot.webhook import run_webhook
+
+        return asyncio.run(run_webhook(runtime, token.get_secret_value()))
     if token is None:
         return _console(runtime, args)
     from bot.telegram import run_telegram
 
     return asyncio.run(run_telegram(runtime, token.get_secret_value()))
+
+
+def _set_webhook(runtime: Runtime, args: argparse.Namespace) -> int:
+    token = runtime.settings.telegram_bot_token
+    if token is None or runtime.settings.webhook_secret is None:
+        print(
+            "prima set-webhook: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    if not args.url.startswith("https://"):
+        print("prima set-webhook: Telegram posts only to https:// addresses", file=sys.stderr)
+        return EXIT_USAGE
+    from bot.webhook import set_webhook
+
+    asyncio.run(set_webhook(runtime, token.get_secret_value(), args.url))
+    print(f"webhook set: {args.url}")
+    return 0
 
 
 def _migrate(runtime: Runtime, _: argparse.Namespace) -> int:

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,9 @@ class Guards(Protocol):
     async def end_update(self, update_id: int, *, done: bool) -> None: ...
 
     async def flood(self, chat_id: int) -> Flood: ...
+
+    async def ping(self) -> bool:
+        """Whether the shared store (Redis) answers; always true in process."""
 
     async def close(self) -> None: ...
 
@@ -102,6 +105,9 @@ class MemoryGuards:
         self._notified[chat_id] = now
         return Flood.NOTIFY
 
+    async def ping(self) -> bool:
+        return True
+
     async def close(self) -> None:
         self._locks.clear()
 
@@ -158,6 +164,12 @@ class RedisGuards:
             f"{self._prefix}:flood-told:{chat_id}:{window}", "1", nx=True, ex=int(self._seconds) + 1
         )
         return Flood.NOTIFY if told else Flood.QUIET
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.redis.ping())
+        except (RedisError, OSError):
+            return False
 
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,9 @@ def _default_cache_dir() -> Path:
     return Path(base) / "prima"
 
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
 def _check_http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
@@ -29,7 +33,10 @@ def _check_http_url(value: str) -> str:
 class Settings(BaseSettings):
     """Everything read from environment variables (and an optional `.env` file)."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True)
+    # populate_by_name: code (and tests) may pass fields by name; the environment uses aliases.
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", frozen=True, populate_by_name=True
+    )
 
     config_path: Path = Field(
         default=PROJECT_ROOT / "config.yml", validation_alias=AliasChoices("PRIMA_CONFIG")
@@ -61,6 +68,13 @@ class Settings(BaseSettings):
     smtp_from: str = Field(default="prima@localhost", validation_alias=AliasChoices("SMTP_FROM"))
     smtp_security: str = Field(default="starttls", validation_alias=AliasChoices("SMTP_SECURITY"))
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("PRIMA_LOG_LEVEL"))
+    # Webhook mode (`prima run --webhook`): Telegram posts updates to this server.
+    webhook_secret: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("TELEGRAM_WEBHOOK_SECRET")
+    )
+    webhook_host: str = Field(default="0.0.0.0", validation_alias=AliasChoices("WEBHOOK_HOST"))
+    webhook_port: int = Field(default=8080, validation_alias=AliasChoices("WEBHOOK_PORT"))
+    webhook_path: str = Field(default="/telegram", validation_alias=AliasChoices("WEBHOOK_PATH"))
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -98,7 +112,23 @@ class Settings(BaseSettings):
             raise ValueError(f"{value!r} is not one of starttls, tls, none")
         return value
 
-    @field_validator("smtp_port")
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("use 1-256 characters: letters, digits, _ and - (Telegram's rule)")
+        return value
+
+    @field_validator("webhook_path")
+    @classmethod
+    def _webhook_path(cls, value: str) -> str:
+        if not value.startswith("/") or value in ("/healthz", "/readyz", "/metrics"):
+            raise ValueError(f"{value!r}: give a path like /telegram (not a health path)")
+        return value
+
+    @field_validator("smtp_port", "webhook_port")
     @classmethod
     def _smtp_port(cls, value: int) -> int:
         if not 0 < value < 65536:

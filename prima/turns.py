@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from actions.dialogue import decide, needs_nlu, needs_open_cases
 from escalation.policy import EscalationPolicy
 from handover.mirror import Mirror
 from nlu.client import NLUError
+from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
 from prima.core.conversation import (
@@ -257,14 +259,19 @@ class Conversations:
         text = _text_of(event)
         if text is None or self.classifier is None:
             return None
+        started = time.monotonic()
         try:
-            return await self.classifier.classify(text)
+            classification = await self.classifier.classify(text)
         except EmptyTextError:
             return None
         except NLUError as exc:
             # The conversation goes on: without a reading, the customer picks the kind.
             logger.warning("NLU unavailable, asking the customer instead: %s", exc)
             return None
+        metrics.NLU_SECONDS.observe(time.monotonic() - started)
+        if classification.category.is_complaint and not classification.fallback:
+            metrics.COMPLAINTS.labels(classification.category.value).inc()
+        return classification
 
     def _remember_step(self, user_id: int, state: State) -> None:
         self._steps[user_id] = state.step
@@ -342,6 +349,7 @@ class Conversations:
                         policy.fingerprint,
                     )
                 logger.info("case %s opened (%s)", reference, draft.category.value)
+                metrics.CASES_OPENED.labels(draft.category.value).inc()
                 if self.mirror is not None and (human or self.mirror.topics_on_open):
                     await self.mirror.bring(
                         DeskRecords(repo.session), case, customer, now, human=human
@@ -439,6 +447,7 @@ class Conversations:
             if resolved is None:
                 return StaffChange(result=False)
             logger.info("case %s resolved by %s", reference, actor)
+            metrics.CASES_RESOLVED.inc()
             return StaffChange(CaseResolved(reference), result=True)
 
         return bool(await self.for_staff(reference, resolve, deliver=deliver))

@@ -11,3 +11,7 @@ class Classifier(Protocol):
     """Reads a customer's message (the Rasa NLU server in production)."""
 
     async def classify(self, text: str) -> Classification: ...
+
+    async def is_ready(self) -> bool:
+        """Whether the server answers with a model loaded."""
+        ...

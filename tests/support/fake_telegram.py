@@ -49,6 +49,7 @@ class FakeTelegram:
     updates: list[dict[str, Any]] = field(default_factory=list)
     sent: dict[int, list[Sent]] = field(default_factory=lambda: defaultdict(list))
     calls: list[str] = field(default_factory=list)
+    params: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     blocked: set[int] = field(default_factory=set)
     rate_limited: dict[int, int] = field(default_factory=dict)
     callback_answers: int = 0
@@ -98,6 +99,7 @@ class FakeTelegram:
         method = request.match_info["method"]
         self.calls.append(method)
         params = await _params(request)
+        self.params[method].append(params)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return _ok(True)

@@ -1,0 +1,145 @@
+"""What the bot does with each Telegram update: route it to a desk or the conversation."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.staff import staff_input_from
+from bot.updates import incoming_from, staff_action_from, update_kind
+from escalation.desk import StaffAction, SupervisorDesk
+from handover.desk import StaffDesk
+from prima import metrics
+from prima.core.reply import Reply
+from prima.turns import Conversations, Outcome, Sender
+
+logger = logging.getLogger(__name__)
+
+SERVICE = "service"
+DESK = "desk"
+STAFF = "staff"
+# Transient outages of the database or Redis: the turn is retried this many times.
+TURN_ATTEMPTS = 3
+_TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionError, TimeoutError)
+
+
+async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """PTB's handler for every update (polling): see `dispatch`."""
+    await dispatch(context.bot_data, update)
+
+
+async def dispatch(bot_data: dict[Any, Any], update: Update) -> None:
+    """Route one update: supervisors' and staff actions to their desks, customers' to the
+    conversation service (buttons are acknowledged first). Raises when the update could not
+    be handled (a webhook then answers 5xx, so Telegram delivers it again)."""
+    started = time.monotonic()
+    kind = update_kind(update)
+    try:
+        outcome = await _route(bot_data, update)
+    except Exception:
+        metrics.UPDATES.labels(kind, "error").inc()
+        metrics.ERRORS.labels("update").inc()
+        raise
+    metrics.UPDATES.labels(kind, outcome).inc()
+    if outcome == Outcome.HANDLED.value:
+        metrics.REPLY_SECONDS.observe(time.monotonic() - started)
+
+
+async def _route(bot_data: dict[Any, Any], update: Update) -> str:
+    service: Conversations = bot_data[SERVICE]
+    if update.callback_query is not None:
+        try:
+            await update.callback_query.answer()
+        except TelegramError:
+            logger.debug("answering a callback query failed", exc_info=True)
+    desk: SupervisorDesk | None = bot_data.get(DESK)
+    staff: StaffDesk | None = bot_data.get(STAFF)
+    action = staff_action_from(update) if desk is not None else None
+    if desk is not None and action is not None:
+        await _supervisor(desk, staff, action, service.sender)
+        return "staff"
+    if staff is not None and await _at_desk(staff, update, service.sender):
+        return "staff"
+    incoming = incoming_from(update)
+    if incoming is None:
+        return "ignored"
+    for attempt in range(1, TURN_ATTEMPTS + 1):
+        try:
+            result = await service.handle(incoming)
+            return result.outcome.value
+        except _TRANSIENT:
+            if attempt == TURN_ATTEMPTS:
+                raise
+            logger.warning("turn failed (attempt %d), retrying", attempt, exc_info=True)
+            await asyncio.sleep(0.5 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+async def _supervisor(
+    desk: SupervisorDesk, staff: StaffDesk | None, action: StaffAction, sender: Sender
+) -> None:
+    """A supervisor command or button; in groups, only the ladder's and the staff group answer.
+
+    With a staff desk, an alert's "Take the case" is a real takeover (the case's topic).
+    """
+    private = action.chat_id == action.user_id
+    if not private and action.chat_id not in desk.policy.staff_chats():
+        return
+    member = staff.roster.member(action.user_id) if staff is not None else None
+    if staff is not None and member is not None and action.verb == "take" and action.reference:
+        text, rows = await staff.take(action.reference, member, elsewhere=True)
+    else:
+        reply = await desk.handle(action)
+        text, rows = reply.text, reply.buttons
+    await sender.send(action.chat_id, text, [[list(b) for b in row] for row in rows])
+
+
+async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
+    """Staff-group traffic, desk buttons and commands, customers' edits: True if taken care of."""
+    found = staff_input_from(update, staff.roster.chat_id)
+    if found is not None:
+        answers = await staff.handle(found)
+        for text, rows in answers:
+            buttons = [[list(b) for b in row] for row in rows]
+            if found.chat_id == staff.roster.chat_id:
+                await staff.transport.post(text, found.thread_id, buttons, found.message_id)
+            else:
+                await sender.send(found.chat_id, text, buttons)
+        return True
+    edited = update.edited_message
+    if edited is not None:
+        if edited.chat.type == "private" and edited.from_user is not None:
+            await staff.relay.customer_edited(
+                edited.from_user.id,
+                edited.chat.id,
+                edited.message_id,
+                edited.text or edited.caption or "",
+            )
+        return True
+    return False
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the error with its trace, then give the customer a kind answer (never internals)."""
+    logger.error("handling an update failed", exc_info=context.error)
+    metrics.ERRORS.labels("handler").inc()
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    service: Conversations = context.bot_data[SERVICE]
+    language = service.config.languages.default
+    text = service.renderer.render(language, Reply("error"), **service.reply_context(language))
+    try:
+        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
+    except TelegramError:
+        logger.warning("could not tell the customer about the error", exc_info=True)
