@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup run console test lint typecheck nlu-eval bench bench-escalation clean
+.PHONY: setup run console test lint typecheck compose-tool nlu-eval bench bench-escalation clean
 
 ## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
 setup: $(STAMP)
@@ -29,8 +29,15 @@ console: setup
 	$(BIN)/prima train
 	$(BIN)/prima console
 
+## compose-tool: Debian's docker-compose 1.29.2, which checks docker-compose.yml without an engine
+APT_INSTALL := apt-get install -y -qq --no-install-recommends docker-compose
+compose-tool:
+	@command -v docker-compose >/dev/null || { \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO $(APT_INSTALL) >/dev/null 2>&1 || { $$SUDO apt-get update -qq && $$SUDO $(APT_INSTALL) >/dev/null; }; }
+
 ## test: set-up, then lint, type checks, the template check and the whole test suite
-test: setup lint typecheck
+test: setup compose-tool lint typecheck
 	$(BIN)/prima train
 	$(BIN)/prima lint-templates
 	$(BIN)/pytest

@@ -172,6 +172,8 @@ async def serving(
     runtime: Runtime,
     application: Application,  # type: ignore[type-arg]
     stop: asyncio.Event,
+    *,
+    escalator: bool = True,
 ) -> AsyncIterator[Serving]:
     """Everything wired (the one place the bot is put together) and started: the outbox
     dispatcher, the escalator, the staff desk's poster. On exit, after `stop` is set, the
@@ -202,9 +204,9 @@ async def serving(
                 await _desk_commands(application, roster.chat_id)
             await application.start()
             tasks = [asyncio.create_task(service.run_dispatcher(stop))]
-            if runtime.config.escalation.enabled:
-                escalator = runtime.escalator(sessions, sender, mirror)
-                tasks.append(asyncio.create_task(escalator.run(stop)))
+            if escalator and runtime.config.escalation.enabled:
+                ladder = runtime.escalator(sessions, sender, mirror)
+                tasks.append(asyncio.create_task(ladder.run(stop)))
             if poster is not None and staff is not None:
                 every = runtime.config.staff.check_every_seconds
                 tasks.append(asyncio.create_task(poster.run(stop, every, staff.flag_quiet)))
@@ -216,12 +218,14 @@ async def serving(
                 await asyncio.gather(*tasks)
 
 
-async def run_telegram(runtime: Runtime, token: str, stop: asyncio.Event | None = None) -> int:
+async def run_telegram(
+    runtime: Runtime, token: str, stop: asyncio.Event | None = None, *, escalator: bool = True
+) -> int:
     """Poll Telegram until SIGINT/SIGTERM (or until `stop` is set, when one is given)."""
     if stop is None:
         stop = stop_on_signals()
     application = build_application(runtime, token)
-    async with serving(runtime, application, stop):
+    async with serving(runtime, application, stop, escalator=escalator):
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=30)
         logger.info("polling Telegram as @%s", application.bot.username)

@@ -97,16 +97,18 @@ async def readiness(bot: Serving) -> dict[str, bool]:
     return dict(zip(names, results, strict=True))
 
 
-async def run_webhook(runtime: Runtime, token: str, stop: asyncio.Event | None = None) -> int:
+async def run_webhook(
+    runtime: Runtime, token: str, stop: asyncio.Event | None = None, *, escalator: bool = True
+) -> int:
     """Serve the webhook until SIGINT/SIGTERM: stop taking updates, finish those in flight,
-    close connections."""
+    close connections. Without `escalator`, a separate `prima escalator` runs the ladder."""
     settings = runtime.settings
     if settings.webhook_secret is None:
         raise RuntimeError("TELEGRAM_WEBHOOK_SECRET is unset: webhook mode needs it")
     if stop is None:
         stop = stop_on_signals()
     application = build_application(runtime, token, polling=False)
-    async with serving(runtime, application, stop) as bot:
+    async with serving(runtime, application, stop, escalator=escalator) as bot:
         app = webhook_app(bot, settings.webhook_secret.get_secret_value(), settings.webhook_path)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()

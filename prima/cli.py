@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve Telegram's webhook (and /healthz, /readyz, /metrics) instead of polling",
     )
+    run.add_argument(
+        "--no-escalator",
+        dest="escalator",
+        action="store_false",
+        help="leave the escalation ladder to a separate `prima escalator`",
+    )
     run.set_defaults(handler=_run, chat=True)
 
     hook = commands.add_parser("set-webhook", help="tell Telegram to post updates to URL")
@@ -230,12 +236,12 @@ def _run(runtime: Runtime, args: argparse.Namespace) -> int:
             return EXIT_CONFIG
         from bot.webhook import run_webhook
 
-        return asyncio.run(run_webhook(runtime, token.get_secret_value()))
+        return asyncio.run(run_webhook(runtime, token.get_secret_value(), escalator=args.escalator))
     if token is None:
         return _console(runtime, args)
     from bot.telegram import run_telegram
 
-    return asyncio.run(run_telegram(runtime, token.get_secret_value()))
+    return asyncio.run(run_telegram(runtime, token.get_secret_value(), escalator=args.escalator))
 
 
 def _set_webhook(runtime: Runtime, args: argparse.Namespace) -> int:
