@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup run console test lint typecheck compose-tool nlu-eval bench bench-escalation clean
+.PHONY: setup run console test lint typecheck compose-tool nlu-eval bench bench-webhook bench-escalation clean
 
 ## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
 setup: $(STAMP)
@@ -62,6 +62,15 @@ THINK ?= 1
 bench: setup
 	$(BIN)/prima train
 	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
+
+## bench-webhook: webhook mode, 1 and 2 bot processes on PostgreSQL + Redis, simulated customers
+##   `make bench-webhook WEBHOOK_CUSTOMERS=500 WEBHOOK_THINK=1 INSTANCES=1,2`
+WEBHOOK_CUSTOMERS ?= 500
+WEBHOOK_THINK ?= 1
+INSTANCES ?= 1,2
+bench-webhook: setup
+	$(BIN)/prima train
+	$(BIN)/python -m bench.webhook --customers $(WEBHOOK_CUSTOMERS) --think $(WEBHOOK_THINK) --instances $(INSTANCES)
 
 ## bench-escalation: 100,000 open cases on the local PostgreSQL: due-scan plan and time, a burst
 bench-escalation: $(STAMP)
