@@ -64,9 +64,9 @@ bench: setup
 	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
 
 ## bench-webhook: webhook mode, 1 and 2 bot processes on PostgreSQL + Redis, simulated customers
-##   `make bench-webhook WEBHOOK_CUSTOMERS=500 WEBHOOK_THINK=1 INSTANCES=1,2`
+##   `make bench-webhook WEBHOOK_CUSTOMERS=500 WEBHOOK_THINK=5 INSTANCES=1,2` (THINK=0: saturation)
 WEBHOOK_CUSTOMERS ?= 500
-WEBHOOK_THINK ?= 1
+WEBHOOK_THINK ?= 5
 INSTANCES ?= 1,2
 bench-webhook: setup
 	$(BIN)/prima train

@@ -243,7 +243,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--instances", default="1,2")
-    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--think", type=float, default=5.0)
     args = parser.parse_args()
     runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
     model = runtime.ensure_model().model
