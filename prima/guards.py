@@ -10,10 +10,10 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from enum import Enum
-from typing import Protocol
+from typing import Protocol, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
@@ -26,6 +26,10 @@ IN_FLIGHT_SECONDS = 120
 SEEN_SECONDS = 24 * 3600
 LOCK_SECONDS = 60
 LOCK_WAIT_SECONDS = 90
+# A chat's update waits at most this long for an earlier update of the same chat (one that
+# reached another instance first, or a crashed one) before it is handled anyway.
+ORDER_WAIT_SECONDS = 10.0
+_ORDER_POLL_SECONDS = 0.003
 
 
 class Flood(Enum):
@@ -36,6 +40,10 @@ class Flood(Enum):
 
 class Guards(Protocol):
     def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]: ...
+
+    def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
+        """The chat's lock, taken in update-id order among the chat's updates in flight."""
+        ...
 
     async def begin_update(self, update_id: int) -> bool:
         """False if the update is already being handled or was handled."""
@@ -59,6 +67,7 @@ class MemoryGuards:
         self._remember = remember
         self._windows: dict[int, deque[float]] = {}
         self._notified: dict[int, float] = {}
+        self._pending: dict[int, set[int]] = {}
         self._limit, self._seconds = flood_messages, flood_seconds
 
     @asynccontextmanager
@@ -74,6 +83,24 @@ class MemoryGuards:
                 del self._locks[chat_id]
             else:
                 self._locks[chat_id] = (lock, users - 1)
+
+    def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
+        pending = self._pending.setdefault(chat_id, set())
+
+        async def register() -> None:
+            pending.add(update_id)
+
+        async def lowest() -> int | None:
+            return min(pending) if pending else None
+
+        async def unregister() -> None:
+            pending.discard(update_id)
+            if not pending:
+                self._pending.pop(chat_id, None)
+
+        return _ordered_turn(
+            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister
+        )
 
     async def begin_update(self, update_id: int) -> bool:
         now = time.monotonic()
@@ -140,6 +167,26 @@ class RedisGuards:
             except LockError:
                 logger.warning("a chat lock expired before its turn finished")
 
+    def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
+        queue = f"{self._prefix}:turns:{chat_id}"
+
+        async def register() -> None:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.zadd(queue, {str(update_id): update_id})
+                pipe.expire(queue, int(LOCK_SECONDS * 2))
+                await pipe.execute()
+
+        async def lowest() -> int | None:
+            first = cast(list[bytes], await self.redis.zrange(queue, 0, 0))
+            return int(first[0]) if first else None
+
+        async def unregister() -> None:
+            await self.redis.zrem(queue, str(update_id))
+
+        return _ordered_turn(
+            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister
+        )
+
     async def begin_update(self, update_id: int) -> bool:
         key = f"{self._prefix}:update:{update_id}"
         return bool(await self.redis.set(key, "1", nx=True, ex=IN_FLIGHT_SECONDS))
@@ -173,3 +220,34 @@ class RedisGuards:
 
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)
+
+
+@asynccontextmanager
+async def _ordered_turn(
+    lock: Callable[[], AbstractAsyncContextManager[None]],
+    update_id: int,
+    register: Callable[[], Awaitable[None]],
+    lowest: Callable[[], Awaitable[int | None]],
+    unregister: Callable[[], Awaitable[None]],
+) -> AsyncIterator[None]:
+    """Take the chat's lock when no earlier update of the chat is in flight (registered and
+    not yet handled), or once it has waited ORDER_WAIT_SECONDS for one."""
+    await register()
+    deadline = time.monotonic() + ORDER_WAIT_SECONDS
+    try:
+        while True:
+            held = AsyncExitStack()
+            await held.enter_async_context(lock())
+            try:
+                first = await lowest()
+            except BaseException:
+                await held.aclose()
+                raise
+            if first is None or first >= update_id or time.monotonic() > deadline:
+                break
+            await held.aclose()
+            await asyncio.sleep(_ORDER_POLL_SECONDS)
+        async with held:
+            yield
+    finally:
+        await unregister()

@@ -175,7 +175,12 @@ class Conversations:
             return TurnResult(Outcome.DUPLICATE)
         done = False
         try:
-            async with self.guards.chat_lock(incoming.chat_id):
+            turn = (
+                self.guards.chat_turn(incoming.chat_id, update_id)
+                if update_id is not None
+                else self.guards.chat_lock(incoming.chat_id)
+            )
+            async with turn:
                 result = await self._turn(incoming)
             done = True
             return result

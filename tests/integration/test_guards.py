@@ -52,3 +52,55 @@ async def test_a_flood_is_noticed_once_per_window(guards: Guards) -> None:
     verdicts = [await guards.flood(42) for _ in range(6)]
     assert verdicts == [Flood.ALLOW] * 3 + [Flood.NOTIFY, Flood.QUIET, Flood.QUIET]
     assert await guards.flood(43) is Flood.ALLOW  # per customer
+
+
+async def _two_updates_racing(guards: Guards) -> list[int]:
+    order: list[int] = []
+    released = asyncio.Event()
+
+    async def busy() -> None:
+        async with guards.chat_lock(7):
+            await released.wait()
+
+    async def turn(update_id: int) -> None:
+        async with guards.chat_turn(7, update_id):
+            order.append(update_id)
+            await asyncio.sleep(0.01)
+
+    holder = asyncio.create_task(busy())
+    await asyncio.sleep(0.02)
+    later = asyncio.create_task(turn(11))  # asks first
+    await asyncio.sleep(0.02)
+    earlier = asyncio.create_task(turn(10))
+    await asyncio.sleep(0.02)
+    released.set()
+    await asyncio.gather(holder, later, earlier)
+    return order
+
+
+async def test_a_chats_updates_take_turns_in_update_order(guards: Guards) -> None:
+    """Two updates of one chat waiting for its lock (as when they reach two instances at
+    once): the earlier update goes first, whichever asked first."""
+    for _ in range(5):
+        assert await _two_updates_racing(guards) == [10, 11]
+
+
+async def test_an_update_does_not_wait_forever_for_a_lost_one(
+    guards: Guards, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import prima.guards
+
+    monkeypatch.setattr(prima.guards, "ORDER_WAIT_SECONDS", 0.2)
+    stuck = guards.chat_turn(8, 1)
+    await stuck.__aenter__()  # an earlier update whose handler never finishes
+    waited = asyncio.get_running_loop().time()
+    # Its lock is held: the later one waits for the lock itself, so release it, keeping the
+    # registration (as a crashed instance would leave it).
+    await stuck.__aexit__(None, None, None)
+    if isinstance(guards, RedisGuards):
+        await guards.redis.zadd("prima:turns:8", {"1": 1})
+    else:
+        guards._pending.setdefault(8, set()).add(1)  # type: ignore[attr-defined]
+    async with guards.chat_turn(8, 2):
+        waited = asyncio.get_running_loop().time() - waited
+    assert 0.15 < waited < 5
