@@ -14,21 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import secrets
-import signal
-import socket
 import statistics
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
-import yaml
 from redis.asyncio import Redis
 
 from bench.conversation import CONFIRM, SCRIPT, TURNS
@@ -39,63 +32,10 @@ from prima.settings import Settings
 from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case
 from prima.storage.repository import Repository
-from tests.support.fake_telegram import TOKEN, FakeTelegram, _message, _user
+from tests.support.fake_telegram import FakeTelegram
+from tests.support.instances import Bots, Telegram, pressed, said
 
-SECRET = secrets.token_hex(16)
 POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Telegram:
-    """Posts updates to the bots' webhooks, round robin, with increasing update ids."""
-
-    def __init__(self, urls: list[str], client: httpx.AsyncClient) -> None:
-        self.urls, self.client = urls, client
-        self.next_id = 1
-        self.next_instance = 0
-
-    async def deliver(self, update: dict[str, Any]) -> None:
-        update_id, self.next_id = self.next_id, self.next_id + 1
-        url = self.urls[self.next_instance % len(self.urls)]
-        self.next_instance += 1
-        for _ in range(20):  # 5xx: Telegram tries again
-            answer = await self.client.post(
-                url,
-                json={"update_id": update_id, **update},
-                headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-            )
-            if answer.status_code == 200:
-                return
-            await asyncio.sleep(0.5)
-        raise SystemExit(f"update {update_id} refused: {answer.status_code}")
-
-
-def said(user: int, text: str) -> dict[str, Any]:
-    message = _message(user, f"C{user}", text=text)
-    message["message_id"] = random.randrange(1, 2**31)
-    return {"message": message}
-
-
-def pressed(user: int, data: str) -> dict[str, Any]:
-    return {
-        "callback_query": {
-            "id": uuid.uuid4().hex,
-            "from": _user(user, f"C{user}"),
-            "chat_instance": f"ci{user}",
-            "data": data,
-            "message": {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": {"id": user, "type": "private"},
-                "text": "…",
-            },
-        }
-    }
 
 
 async def customer(
@@ -129,56 +69,31 @@ async def bench(
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
     database = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    config_file = root / "config.yml"
+    bots = Bots()
     # A load test is a flood by design; sending is not capped at Telegram's 30/s here.
-    config_file.write_text(
-        yaml.safe_dump(
-            {"conversation": {"flood_messages": 100}, "telegram": {"max_messages_per_second": 1000}}
-        ),
-        encoding="utf-8",
+    await bots.start(
+        instances,
+        root,
+        bot_api=bot_api.base_url,
+        database=database,
+        redis=redis_url,
+        rasa_url=rasa.url,
+        rasa_token=rasa.token,
+        config={
+            "conversation": {"flood_messages": 100},
+            "telegram": {"max_messages_per_second": 1000},
+        },
     )
-    ports = [free_port() for _ in range(instances)]
-    bots = []
-    for number, port in enumerate(ports):
-        environment = {
-            **os.environ,
-            "PRIMA_CONFIG": str(config_file),
-            "PRIMA_STATE_DIR": str(root / f"bot{number}"),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": bot_api.base_url,
-            "TELEGRAM_WEBHOOK_SECRET": SECRET,
-            "WEBHOOK_HOST": "127.0.0.1",
-            "WEBHOOK_PORT": str(port),
-            "RASA_URL": rasa.url,
-            "RASA_TOKEN": rasa.token,
-            "DATABASE_URL": database,
-            "REDIS_URL": redis_url,
-            "PRIMA_LOG_LEVEL": "WARNING",
-        }
-        # One escalator is enough; the others would only find nothing due.
-        flags = [] if number == 0 else ["--no-escalator"]
-        bots.append(
-            await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "prima.cli", "run", "--webhook", *flags, env=environment
-            )
-        )
-        if number == 0:  # the first one migrates the database; the others start after it
-            await _ready(f"http://127.0.0.1:{port}", bots[0])
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as http:
-        for port, bot in zip(ports, bots, strict=True):
-            await _ready(f"http://127.0.0.1:{port}", bot, http)
-        telegram = Telegram([f"http://127.0.0.1:{port}/telegram" for port in ports], http)
+        telegram = Telegram(bots.urls, http)
         latencies: list[float] = []
         started = time.monotonic()
         await asyncio.gather(
             *(customer(telegram, bot_api, 200_000 + n, latencies, think) for n in range(customers))
         )
         elapsed = time.monotonic() - started
-    rss = [_peak_rss_mb(bot.pid) for bot in bots]
-    for bot in bots:
-        bot.send_signal(signal.SIGTERM)
-    for bot in bots:
-        await bot.wait()
+    rss = bots.peak_rss_mb()
+    await bots.stop()
     await bot_api.stop()
     engine = create_engine(database)
     async with sessions(engine)() as session:
@@ -200,43 +115,6 @@ async def bench(
     )
     if replies != updates or cases != customers:
         raise SystemExit("lost or duplicated replies")
-
-
-async def _ready(
-    base: str, bot: asyncio.subprocess.Process, http: httpx.AsyncClient | None = None
-) -> None:
-    async with httpx.AsyncClient(timeout=5) if http is None else _borrowed(http) as client:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if bot.returncode is not None:
-                raise SystemExit(f"a bot exited with {bot.returncode}")
-            try:
-                if (await client.get(f"{base}/readyz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise SystemExit(f"{base} never became ready")
-
-
-class _borrowed:
-    """An existing client as an async context manager that does not close it."""
-
-    def __init__(self, client: httpx.AsyncClient) -> None:
-        self.client = client
-
-    async def __aenter__(self) -> httpx.AsyncClient:
-        return self.client
-
-    async def __aexit__(self, *_: object) -> None:
-        return None
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def main() -> None:

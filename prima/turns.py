@@ -61,6 +61,9 @@ SEND_LEASE = timedelta(seconds=60)
 # Chats whose last step this process remembers (to decide on NLU before the transaction).
 STEP_MEMORY = 100_000
 MAX_SEND_ATTEMPTS = 8
+# Recording deliveries is retried this often (with backoff, ~1.5 minutes in all) before the
+# dispatcher may send those messages again.
+MARK_ATTEMPTS = 12
 
 
 class Unreachable(Exception):
@@ -480,8 +483,13 @@ class Conversations:
         if self._marker is None or self._marker.done():
             self._marker = asyncio.create_task(self._record_deliveries())
 
-    async def _record_deliveries(self) -> None:
-        """Write the pending delivery marks, many per transaction, until none are left."""
+    async def _record_deliveries(self, attempts: int = MARK_ATTEMPTS) -> None:
+        """Write the pending delivery marks, many per transaction, until none are left.
+
+        While the database is unavailable the marks are kept and retried with backoff (and
+        the dispatcher leaves their messages alone): a sent message is not sent again.
+        """
+        failures = 0
         while self._sent_marks:
             await asyncio.sleep(0)  # let the turns in flight add theirs to this batch
             batch, self._sent_marks = self._sent_marks, []
@@ -489,14 +497,24 @@ class Conversations:
                 async with self.sessions() as session, session.begin():
                     await Repository(session).mark_sent_many(batch)
             except Exception:
-                # Unmarked messages are sent again by the dispatcher after their lease.
-                logger.exception("recording %d deliveries failed", len(batch))
+                failures += 1
+                self._sent_marks = batch + self._sent_marks
+                if failures >= attempts:
+                    # Given up: these are sent again by the dispatcher after their lease.
+                    logger.exception("recording %d deliveries failed", len(batch))
+                    self._sent_marks = []
+                    return
+                logger.warning("recording %d deliveries failed; retrying", len(batch))
+                await asyncio.sleep(min(0.5 * 2**failures, 10.0))
 
     async def flush(self) -> None:
         """Record every delivery made so far (on shutdown)."""
         if self._marker is not None:
             await self._marker
-        await self._record_deliveries()
+        await self._record_deliveries(attempts=3)
+
+    def _unrecorded(self) -> set[int]:
+        return {message_id for message_id, *_ in self._sent_marks}
 
     async def _send_one(self, message: Outgoing) -> Callable[[Repository], Awaitable[None]] | None:
         """Send one message; None when sent, else how to record the failure."""
@@ -554,8 +572,11 @@ class Conversations:
         """Send what is due in the outbox (after a crash, a rate limit, an outage)."""
         async with self.sessions() as session, session.begin():
             due = await Repository(session).claim_due(self.clock(), SEND_LEASE, limit)
+        sent_already = self._unrecorded()  # delivered; the mark is waiting for the database
         by_chat: dict[int, list[Outgoing]] = {}
         for message in due:
+            if message.id in sent_already:
+                continue
             by_chat.setdefault(message.chat_id, []).append(message)
         sent = 0
         for chat_id, messages in by_chat.items():

@@ -1,0 +1,185 @@
+"""Bot processes in webhook mode, and Telegram posting updates to them (tests, benchmarks).
+
+Each bot is its own `prima run --webhook` process, as deployed; several share one database,
+one Redis and one Rasa server. `Telegram` posts updates like Telegram does: to the webhook,
+with the secret token, again and again until it gets a 200.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import secrets
+import signal
+import socket
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from tests.support.fake_telegram import TOKEN, _message, _user
+
+SECRET = secrets.token_hex(16)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Bots:
+    """Bot processes on loopback ports; `urls` are their webhook addresses."""
+
+    processes: list[asyncio.subprocess.Process] = field(default_factory=list)
+    ports: list[int] = field(default_factory=list)
+
+    @property
+    def urls(self) -> list[str]:
+        return [f"http://127.0.0.1:{port}/telegram" for port in self.ports]
+
+    async def start(
+        self,
+        count: int,
+        root: Path,
+        *,
+        bot_api: str,
+        database: str,
+        redis: str,
+        rasa_url: str,
+        rasa_token: str,
+        config: dict[str, Any] | None = None,
+    ) -> None:
+        config_file = root / "config.yml"
+        config_file.write_text(yaml.safe_dump(config or {}), encoding="utf-8")
+        for number in range(count):
+            port = free_port()
+            environment = {
+                **os.environ,
+                "PRIMA_CONFIG": str(config_file),
+                "PRIMA_STATE_DIR": str(root / f"bot{number}"),
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "TELEGRAM_API_BASE_URL": bot_api,
+                "TELEGRAM_WEBHOOK_SECRET": SECRET,
+                "WEBHOOK_HOST": "127.0.0.1",
+                "WEBHOOK_PORT": str(port),
+                "RASA_URL": rasa_url,
+                "RASA_TOKEN": rasa_token,
+                "DATABASE_URL": database,
+                "REDIS_URL": redis,
+                "PRIMA_LOG_LEVEL": "WARNING",
+            }
+            flags = [] if number == 0 else ["--no-escalator"]  # one escalator is enough
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "prima.cli", "run", "--webhook", *flags, env=environment
+            )
+            self.processes.append(process)
+            self.ports.append(port)
+            # The first one brings the schema up to date; the others start after it.
+            await self.ready(number)
+
+    async def ready(self, number: int, within: float = 180) -> None:
+        base = f"http://127.0.0.1:{self.ports[number]}"
+        deadline = time.monotonic() + within
+        async with httpx.AsyncClient(timeout=5) as client:
+            while time.monotonic() < deadline:
+                if self.processes[number].returncode is not None:
+                    raise RuntimeError(
+                        f"bot {number} exited with {self.processes[number].returncode}"
+                    )
+                try:
+                    if (await client.get(f"{base}/readyz")).status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.2)
+        raise RuntimeError(f"bot {number} never became ready")
+
+    def peak_rss_mb(self) -> list[float]:
+        return [_peak_rss_mb(p.pid) for p in self.processes]
+
+    async def stop(self) -> None:
+        for process in self.processes:
+            if process.returncode is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            await asyncio.wait_for(process.wait(), 60)
+
+
+class Telegram:
+    """Posts updates to the bots' webhooks with increasing update ids, the next instance in
+    turn (or the one asked for), until one answers 200."""
+
+    def __init__(self, urls: list[str], client: httpx.AsyncClient) -> None:
+        self.urls, self.client = urls, client
+        self.next_id = 1
+        self.next_instance = 0
+        self.refusals = 0  # 5xx and connection failures, retried
+
+    def new_id(self) -> int:
+        update_id, self.next_id = self.next_id, self.next_id + 1
+        return update_id
+
+    async def deliver(
+        self, update: dict[str, Any], update_id: int | None = None, instance: int | None = None
+    ) -> int:
+        update_id = update_id if update_id is not None else self.new_id()
+        if instance is None:
+            instance = self.next_instance
+            self.next_instance += 1
+        for attempt in range(600):
+            url = self.urls[(instance + attempt) % len(self.urls)]
+            try:
+                answer = await self.client.post(
+                    url,
+                    json={"update_id": update_id, **update},
+                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                )
+                if answer.status_code == 200:
+                    return update_id
+            except httpx.TransportError:
+                pass
+            self.refusals += 1
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"update {update_id} was never accepted")
+
+
+def said(user: int, text: str) -> dict[str, Any]:
+    message = _message(user, f"C{user}", text=text)
+    message["message_id"] = random.randrange(1, 2**31)
+    return {"message": message}
+
+
+def pressed(user: int, data: str) -> dict[str, Any]:
+    return {
+        "callback_query": {
+            "id": uuid.uuid4().hex,
+            "from": _user(user, f"C{user}"),
+            "chat_instance": f"ci{user}",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": user, "type": "private"},
+                "text": "…",
+            },
+        }
+    }
+
+
+def _peak_rss_mb(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return float("nan")
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
