@@ -98,8 +98,11 @@ class MemoryGuards:
             if not pending:
                 self._pending.pop(chat_id, None)
 
+        async def forget_older() -> None:
+            pending.difference_update([u for u in pending if u < update_id])
+
         return _ordered_turn(
-            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister
+            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister, forget_older
         )
 
     async def begin_update(self, update_id: int) -> bool:
@@ -183,8 +186,11 @@ class RedisGuards:
         async def unregister() -> None:
             await self.redis.zrem(queue, str(update_id))
 
+        async def forget_older() -> None:
+            await self.redis.zremrangebyscore(queue, "-inf", f"({update_id}")
+
         return _ordered_turn(
-            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister
+            lambda: self.chat_lock(chat_id), update_id, register, lowest, unregister, forget_older
         )
 
     async def begin_update(self, update_id: int) -> bool:
@@ -229,25 +235,31 @@ async def _ordered_turn(
     register: Callable[[], Awaitable[None]],
     lowest: Callable[[], Awaitable[int | None]],
     unregister: Callable[[], Awaitable[None]],
+    forget_older: Callable[[], Awaitable[None]],
 ) -> AsyncIterator[None]:
     """Take the chat's lock when no earlier update of the chat is in flight (registered and
-    not yet handled), or once it has waited ORDER_WAIT_SECONDS for one."""
+    not yet handled), or once it has waited ORDER_WAIT_SECONDS for one.
+
+    An update whose turn fails stays registered: the chat's later updates wait (up to
+    ORDER_WAIT_SECONDS) for its retry or redelivery instead of overtaking it.
+    """
     await register()
     deadline = time.monotonic() + ORDER_WAIT_SECONDS
-    try:
-        while True:
-            held = AsyncExitStack()
-            await held.enter_async_context(lock())
-            try:
-                first = await lowest()
-            except BaseException:
-                await held.aclose()
-                raise
-            if first is None or first >= update_id or time.monotonic() > deadline:
-                break
+    while True:
+        held = AsyncExitStack()
+        await held.enter_async_context(lock())
+        try:
+            first = await lowest()
+        except BaseException:
             await held.aclose()
-            await asyncio.sleep(_ORDER_POLL_SECONDS)
-        async with held:
-            yield
-    finally:
-        await unregister()
+            raise
+        if first is None or first >= update_id:
+            break
+        if time.monotonic() > deadline:
+            await forget_older()  # lost (a crashed instance, a failure never redelivered)
+            break
+        await held.aclose()
+        await asyncio.sleep(_ORDER_POLL_SECONDS)
+    async with held:
+        yield
+    await unregister()

@@ -104,3 +104,8 @@ async def test_an_update_does_not_wait_forever_for_a_lost_one(
     async with guards.chat_turn(8, 2):
         waited = asyncio.get_running_loop().time() - waited
     assert 0.15 < waited < 5
+    # The lost one is forgotten: the next update does not wait for it again.
+    waited = asyncio.get_running_loop().time()
+    async with guards.chat_turn(8, 3):
+        waited = asyncio.get_running_loop().time() - waited
+    assert waited < 0.1

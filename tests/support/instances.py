@@ -40,6 +40,7 @@ class Bots:
 
     processes: list[asyncio.subprocess.Process] = field(default_factory=list)
     ports: list[int] = field(default_factory=list)
+    logs: list[Path] = field(default_factory=list)
 
     @property
     def urls(self) -> list[str]:
@@ -77,11 +78,21 @@ class Bots:
                 "PRIMA_LOG_LEVEL": "WARNING",
             }
             flags = [] if number == 0 else ["--no-escalator"]  # one escalator is enough
+            log = (root / f"bot{number}.log").open("wb")
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "prima.cli", "run", "--webhook", *flags, env=environment
+                sys.executable,
+                "-m",
+                "prima.cli",
+                "run",
+                "--webhook",
+                *flags,
+                env=environment,
+                stderr=log,
             )
+            log.close()  # the child has its own copy
             self.processes.append(process)
             self.ports.append(port)
+            self.logs.append(root / f"bot{number}.log")
             # The first one brings the schema up to date; the others start after it.
             await self.ready(number)
 
@@ -101,6 +112,10 @@ class Bots:
                     pass
                 await asyncio.sleep(0.2)
         raise RuntimeError(f"bot {number} never became ready")
+
+    def logged(self) -> str:
+        """What the bots wrote to stderr (warnings and errors)."""
+        return "\n".join(log.read_text(errors="replace") for log in self.logs if log.exists())
 
     def peak_rss_mb(self) -> list[float]:
         return [_peak_rss_mb(p.pid) for p in self.processes]
