@@ -55,13 +55,15 @@ CV_REPEATS ?= 1
 nlu-eval: setup
 	$(BIN)/prima nlu-eval --cv-repeats $(CV_REPEATS)
 
-## bench: simulated customers through the fake Bot API, the real bot and Rasa (no Redis, Redis)
+## bench: simulated customers through the fake Bot API, the real bot and Rasa: polling (no Redis,
+##   Redis), then webhook mode with 1 and 2 bot processes on PostgreSQL + Redis (bench-webhook)
 ##   `make bench CUSTOMERS=100 THINK=0` saturates the bot
 CUSTOMERS ?= 70
 THINK ?= 1
 bench: setup
 	$(BIN)/prima train
 	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
+	$(BIN)/python -m bench.webhook --customers $(WEBHOOK_CUSTOMERS) --think $(WEBHOOK_THINK) --instances $(INSTANCES)
 
 ## bench-webhook: webhook mode, 1 and 2 bot processes on PostgreSQL + Redis, simulated customers
 ##   `make bench-webhook WEBHOOK_CUSTOMERS=500 WEBHOOK_THINK=5 INSTANCES=1,2` (THINK=0: saturation)

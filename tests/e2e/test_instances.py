@@ -135,7 +135,8 @@ async def test_two_instances_lose_nothing_double_nothing_keep_order(
             )
             await asyncio.sleep(1.0)  # anything late would show now
     finally:
-        await bots.stop()
+        exits = await bots.stop()
+    assert exits == [0, 0]  # a clean stop on SIGTERM
 
     assert repeats, "some updates were delivered twice"
     # The outages were felt, mid-turn: turns failed and were retried (or refused with 5xx

@@ -120,12 +120,12 @@ class Bots:
     def peak_rss_mb(self) -> list[float]:
         return [_peak_rss_mb(p.pid) for p in self.processes]
 
-    async def stop(self) -> None:
+    async def stop(self) -> list[int]:
+        """SIGTERM, as a container runtime stops them; their exit codes."""
         for process in self.processes:
             if process.returncode is None:
                 process.send_signal(signal.SIGTERM)
-        for process in self.processes:
-            await asyncio.wait_for(process.wait(), 60)
+        return [await asyncio.wait_for(process.wait(), 60) for process in self.processes]
 
 
 class Telegram:
