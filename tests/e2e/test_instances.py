@@ -1,7 +1,8 @@
 """Two bot processes in webhook mode on one PostgreSQL and one Redis, fed like Telegram feeds
-them: consecutive updates of a customer go to different instances, some updates arrive twice,
-and PostgreSQL and Redis are restarted in the middle. Nothing is lost, nothing is doubled,
-and each customer's messages are handled in the order they were sent."""
+them (a chat's next update once the previous one was answered; chats concurrently):
+consecutive updates of a customer go to different instances, some updates arrive twice at
+once, and PostgreSQL and Redis are restarted in the middle. Nothing is lost, nothing is
+doubled, and each customer's messages are handled in the order they were sent."""
 
 from __future__ import annotations
 
@@ -67,8 +68,11 @@ def restart_redis() -> None:
 async def a_customer(
     telegram: Telegram, bot_api: FakeTelegram, user: int, repeats: list[int]
 ) -> None:
-    """The whole conversation; the two answers in the middle are sent back to back, to two
-    instances, before any reply — their order is the customer's, not the servers'."""
+    """The whole conversation, each update to the other instance than the last. Like
+    Telegram, the next update of a chat is posted once the previous one was answered (the
+    bot answers after handling it); the two answers in the middle go back to back, before
+    the customer reads any reply. Some updates are delivered a second time at once, to the
+    other instance (a redelivery racing the first delivery)."""
     await asyncio.sleep(random.uniform(0, 2.0))  # customers arrive over two seconds
     steps: list[list[str]] = [
         [SCRIPT[0]],
@@ -78,21 +82,19 @@ async def a_customer(
         [SCRIPT[5]],
         [CONFIRM],
     ]
-    for number, texts in enumerate(steps):
+    turn = 0
+    for texts in steps:
         expected = len(bot_api.sent[user]) + len(texts)
-        sending = []
-        for offset, text in enumerate(texts):
+        for text in texts:
             update = pressed(user, text) if text == CONFIRM else said(user, text)
             update_id = telegram.new_id()
-            instance = (user + number + offset) % len(telegram.urls)
-            sending.append(asyncio.create_task(telegram.deliver(update, update_id, instance)))
-            if random.random() < 0.25:  # Telegram delivers it again, to the other instance
+            instance = user + turn
+            turn += 1
+            deliveries = [telegram.deliver(update, update_id, instance)]
+            if random.random() < 0.25:
                 repeats.append(update_id)
-                sending.append(
-                    asyncio.create_task(telegram.deliver(update, update_id, instance + 1))
-                )
-            await asyncio.sleep(0.01)
-        await asyncio.gather(*sending)
+                deliveries.append(telegram.deliver(update, update_id, instance + 1))
+            await asyncio.gather(*deliveries)
         await bot_api.wait_for(user, expected, within=120)
         await asyncio.sleep(random.uniform(0.3, 0.9))  # reading, typing
 
@@ -148,7 +150,12 @@ async def test_two_instances_lose_nothing_double_nothing_keep_order(
         async with sessions(engine)() as session:
             rows = (
                 await session.execute(
-                    select(Customer.telegram_user_id, Message.text, Message.kind)
+                    select(
+                        Customer.telegram_user_id,
+                        Message.text,
+                        Message.update_id,
+                        Message.created_at,
+                    )
                     .join(Message, Message.customer_id == Customer.id)
                     .where(Message.direction == "in")
                     .order_by(Message.id)
@@ -166,12 +173,14 @@ async def test_two_instances_lose_nothing_double_nothing_keep_order(
     finally:
         await engine.dispose()
     received: dict[int, list[str]] = {user: [] for user in users}
-    for user, text, _kind in rows:
+    details: dict[int, list[str]] = {user: [] for user in users}
+    for user, text, update_id, at in rows:
         received[user].append(text)
+        details[user].append(f"{update_id}@{at:%H:%M:%S.%f}")
     script = [*SCRIPT, CONFIRM]
     for user in users:
         # Every message handled once, in the order the customer sent it.
-        assert received[user] == script, (user, received[user])
+        assert received[user] == script, (user, received[user], details[user], logged[-3000:])
         # One reply per message, no more.
         assert len(telegram.sent[user]) == len(script), (user, telegram.sent[user])
         assert cases[user] == 1
