@@ -29,6 +29,9 @@ LOCK_WAIT_SECONDS = 90
 # A chat's update waits at most this long for an earlier update of the same chat (one that
 # reached another instance first, or a crashed one) before it is handled anyway.
 ORDER_WAIT_SECONDS = 10.0
+# A repeated delivery waits this long for the first one to finish before answering.
+SETTLE_SECONDS = 60.0
+_SETTLE_POLL_SECONDS = 0.02
 _ORDER_POLL_SECONDS = 0.003
 
 
@@ -50,6 +53,12 @@ class Guards(Protocol):
 
     async def end_update(self, update_id: int, *, done: bool) -> None: ...
 
+    async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
+        """Wait while another delivery of the update is being handled: True once it was
+        handled, False if that delivery failed (the update is free to be handled again).
+        Raises TimeoutError if it is still in flight after `within` seconds."""
+        ...
+
     async def flood(self, chat_id: int) -> Flood: ...
 
     async def ping(self) -> bool:
@@ -63,7 +72,8 @@ class MemoryGuards:
 
     def __init__(self, flood_messages: int, flood_seconds: float, remember: int = 100_000) -> None:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-        self._seen: dict[int, float] = {}
+        self._seen: dict[int, float] = {}  # update id -> until when it counts as seen
+        self._handled: set[int] = set()
         self._remember = remember
         self._windows: dict[int, deque[float]] = {}
         self._notified: dict[int, float] = {}
@@ -114,13 +124,27 @@ class MemoryGuards:
         if len(self._seen) > self._remember:
             for key in list(self._seen)[: len(self._seen) // 2]:
                 del self._seen[key]
+                self._handled.discard(key)
         return True
 
     async def end_update(self, update_id: int, *, done: bool) -> None:
         if done:
             self._seen[update_id] = time.monotonic() + SEEN_SECONDS
+            self._handled.add(update_id)
         else:
             self._seen.pop(update_id, None)
+
+    async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
+        deadline = time.monotonic() + within
+        while True:
+            if update_id in self._handled:
+                return True
+            expires = self._seen.get(update_id)
+            if expires is None or expires <= time.monotonic():
+                return False
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"update {update_id} is still being handled")
+            await asyncio.sleep(_SETTLE_POLL_SECONDS)
 
     async def flood(self, chat_id: int) -> Flood:
         now = time.monotonic()
@@ -203,6 +227,19 @@ class RedisGuards:
             await self.redis.set(key, "2", ex=SEEN_SECONDS)
         else:
             await self.redis.delete(key)
+
+    async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
+        key = f"{self._prefix}:update:{update_id}"
+        deadline = time.monotonic() + within
+        while True:
+            mark = await self.redis.get(key)
+            if mark == b"2":
+                return True
+            if mark is None:
+                return False
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"update {update_id} is still being handled")
+            await asyncio.sleep(_SETTLE_POLL_SECONDS)
 
     async def flood(self, chat_id: int) -> Flood:
         window = int(time.time() // self._seconds)

@@ -168,13 +168,14 @@ class Conversations:
         self._steps: OrderedDict[int, Step] = OrderedDict()
         self._sent_marks: list[tuple[int, int, int, datetime]] = []
         self._marker: asyncio.Task[None] | None = None
+        self._closing = asyncio.Event()  # shutting down: no more long retries
 
     # --- turns -----------------------------------------------------------------------------
 
     async def handle(self, incoming: Incoming) -> TurnResult:
         """Handle one update at most once, in order with the same chat's other updates."""
         update_id = incoming.update_id
-        if update_id is not None and not await self.guards.begin_update(update_id):
+        if update_id is not None and await self._handled_elsewhere(update_id):
             return TurnResult(Outcome.DUPLICATE)
         done = False
         try:
@@ -190,6 +191,16 @@ class Conversations:
         finally:
             if update_id is not None:
                 await self.guards.end_update(update_id, done=done)
+
+    async def _handled_elsewhere(self, update_id: int) -> bool:
+        """Whether another delivery of this update handled it (or is handling it: then the
+        answer waits for it, so that the chat's next update, which Telegram sends on our
+        answer, is not let in before it). False: this delivery is the one to handle it."""
+        if await self.guards.begin_update(update_id):
+            return False
+        if await self.guards.settled(update_id):
+            return True
+        return not await self.guards.begin_update(update_id)  # the other one failed
 
     async def _turn(self, incoming: Incoming) -> TurnResult:
         flood = await self.guards.flood(incoming.chat_id)
@@ -499,19 +510,22 @@ class Conversations:
             except Exception:
                 failures += 1
                 self._sent_marks = batch + self._sent_marks
-                if failures >= attempts:
+                if failures >= attempts or (self._closing.is_set() and failures >= 2):
                     # Given up: these are sent again by the dispatcher after their lease.
                     logger.exception("recording %d deliveries failed", len(batch))
                     self._sent_marks = []
                     return
                 logger.warning("recording %d deliveries failed; retrying", len(batch))
-                await asyncio.sleep(min(0.5 * 2**failures, 10.0))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), min(0.5 * 2**failures, 10.0))
 
     async def flush(self) -> None:
-        """Record every delivery made so far (on shutdown)."""
+        """Record every delivery made so far (on shutdown; a database still away gets two
+        more tries, then those messages are left to the outbox)."""
+        self._closing.set()
         if self._marker is not None:
             await self._marker
-        await self._record_deliveries(attempts=3)
+        await self._record_deliveries(attempts=2)
 
     def _unrecorded(self) -> set[int]:
         return {message_id for message_id, *_ in self._sent_marks}

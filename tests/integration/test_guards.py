@@ -109,3 +109,20 @@ async def test_an_update_does_not_wait_forever_for_a_lost_one(
     async with guards.chat_turn(8, 3):
         waited = asyncio.get_running_loop().time() - waited
     assert waited < 0.1
+
+
+async def test_a_repeated_delivery_waits_for_the_first_to_settle(guards: Guards) -> None:
+    assert await guards.begin_update(21)
+    waiting = asyncio.create_task(guards.settled(21))
+    await asyncio.sleep(0.1)
+    assert not waiting.done()  # still in flight
+    await guards.end_update(21, done=True)
+    assert await asyncio.wait_for(waiting, 2) is True
+    assert await guards.begin_update(22)
+    failing = asyncio.create_task(guards.settled(22))
+    await asyncio.sleep(0.05)
+    await guards.end_update(22, done=False)  # the first delivery failed
+    assert await asyncio.wait_for(failing, 2) is False
+    assert await guards.begin_update(22)  # this delivery takes it
+    with pytest.raises(TimeoutError):
+        await guards.settled(22, within=0.1)
