@@ -181,6 +181,7 @@ async def serving(
     stop: asyncio.Event,
     *,
     escalator: bool = True,
+    ordered: bool = False,
 ) -> AsyncIterator[Serving]:
     """Everything wired (the one place the bot is put together) and started: the outbox
     dispatcher, the escalator, the staff desk's poster. On exit, after `stop` is set, the
@@ -193,7 +194,7 @@ async def serving(
         sender = TelegramSender(application)
         roster = runtime.roster()
         mirror = runtime.mirror() if roster.chat_id is not None else None
-        service = runtime.conversations(sessions, nlu, guards, sender, mirror)
+        service = runtime.conversations(sessions, nlu, guards, sender, mirror, ordered=ordered)
         application.bot_data[SERVICE] = service
         supervisors = runtime.desk(sessions)
         application.bot_data[DESK] = supervisors

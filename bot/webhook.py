@@ -108,7 +108,8 @@ async def run_webhook(
     if stop is None:
         stop = stop_on_signals()
     application = build_application(runtime, token, polling=False)
-    async with serving(runtime, application, stop, escalator=escalator) as bot:
+    # Several instances may get one chat's updates: turns in update-id order (see guards).
+    async with serving(runtime, application, stop, escalator=escalator, ordered=True) as bot:
         app = webhook_app(bot, settings.webhook_secret.get_secret_value(), settings.webhook_path)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()

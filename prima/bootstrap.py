@@ -146,9 +146,12 @@ class Runtime:
         guards: Guards,
         sender: Sender,
         mirror: Mirror | None = None,
+        *,
+        ordered: bool = False,
     ) -> Conversations:
         return Conversations(
             mirror=mirror,
+            ordered=ordered,
             sessions=sessions,
             classifier=classifier,
             renderer=self.renderer(),

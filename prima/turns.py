@@ -153,6 +153,7 @@ class Conversations:
         reply_context: Callable[[str], dict[str, Any]],
         escalation: EscalationPolicy | None = None,
         mirror: Mirror | None = None,
+        ordered: bool = False,
         clock: Clock = utc_now,
     ) -> None:
         self.sessions = sessions
@@ -164,6 +165,9 @@ class Conversations:
         self.reply_context = reply_context
         self.escalation = escalation
         self.mirror = mirror
+        # Webhook mode: updates of one chat may reach several instances at once, so turns are
+        # taken in update-id order. Polling is one reader, in order already (cheaper).
+        self.ordered = ordered
         self.clock = clock
         self._steps: OrderedDict[int, Step] = OrderedDict()
         self._sent_marks: list[tuple[int, int, int, datetime]] = []
@@ -181,7 +185,7 @@ class Conversations:
         try:
             turn = (
                 self.guards.chat_turn(incoming.chat_id, update_id)
-                if update_id is not None
+                if update_id is not None and self.ordered
                 else self.guards.chat_lock(incoming.chat_id)
             )
             async with turn:
