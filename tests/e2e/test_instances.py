@@ -99,11 +99,10 @@ async def a_customer(
         await asyncio.sleep(random.uniform(0.3, 0.9))  # reading, typing
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_two_instances_lose_nothing_double_nothing_keep_order(
     tmp_path: Path, telegram: FakeTelegram, rasa_server: LocalRasaServer, database_url: str
 ) -> None:
-    if not database_url.startswith("postgresql"):
-        pytest.skip("several instances share a PostgreSQL database")
     from redis.asyncio import Redis
 
     redis = Redis.from_url(REDIS)
