@@ -33,6 +33,7 @@ from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case
 from prima.storage.repository import Repository
 from tests.support.fake_telegram import TOKEN, FakeTelegram
+from tests.support.instances import peak_rss_mb
 
 SCRIPT = [
     "/start",
@@ -119,7 +120,7 @@ async def bench(
     )
     elapsed = time.monotonic() - started
     await asyncio.sleep(0.5)
-    rss = _peak_rss_mb(bot.pid)
+    rss = peak_rss_mb(bot.pid)
     bot.send_signal(signal.SIGTERM)
     await bot.wait()
     await telegram.stop()
@@ -142,13 +143,6 @@ async def bench(
     )
     if replies != updates or cases != customers:
         raise SystemExit("lost or duplicated replies")
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 async def main() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +15,7 @@ import httpx
 import pytest
 
 from bot.webhook import SECRET_HEADER, run_webhook
-from nlu.server import LocalRasaServer
+from nlu.server import LocalRasaServer, free_port
 from prima.bootstrap import Runtime
 from prima.settings import Settings
 from tests.conftest import POSTGRES_ADMIN
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.rasa
 
 SECRET = "s3cret_token-for-tests"
 CUSTOMER = 7001
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def webhook_runtime(

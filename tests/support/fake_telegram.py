@@ -130,12 +130,7 @@ class FakeTelegram:
 
     async def _m_sendMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
-        if chat_id in self.blocked:
-            return _error(403, "Forbidden: bot was blocked by the user")
-        if self.rate_limited.get(chat_id, 0) > 0:
-            self.rate_limited[chat_id] -= 1
-            return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        refused = self._topic_refusal(params)
+        refused = self._refusal(chat_id, params)
         if refused is not None:
             return refused
         markup = params.get("reply_markup") or {}
@@ -153,7 +148,13 @@ class FakeTelegram:
         self.messages[(chat_id, message_id)] = {"text": params["text"]}
         return self._bot_message(sent)
 
-    def _topic_refusal(self, params: dict[str, Any]) -> web.Response | None:
+    def _refusal(self, chat_id: int, params: dict[str, Any]) -> web.Response | None:
+        """Why Telegram would not deliver to this chat (or topic) now, if it would not."""
+        if chat_id in self.blocked:
+            return _error(403, "Forbidden: bot was blocked by the user")
+        if self.rate_limited.get(chat_id, 0) > 0:
+            self.rate_limited[chat_id] -= 1
+            return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         thread = _int(params.get("message_thread_id"))
         if thread in self.deleted_topics:
             return _error(400, "Bad Request: message thread not found")
@@ -182,12 +183,7 @@ class FakeTelegram:
 
     async def _m_copyMessage(self, params: dict[str, Any]) -> Any:
         chat_id = int(params["chat_id"])
-        if chat_id in self.blocked:
-            return _error(403, "Forbidden: bot was blocked by the user")
-        if self.rate_limited.get(chat_id, 0) > 0:
-            self.rate_limited[chat_id] -= 1
-            return _error(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        refused = self._topic_refusal(params)
+        refused = self._refusal(chat_id, params)
         if refused is not None:
             return refused
         source = (int(params["from_chat_id"]), int(params["message_id"]))

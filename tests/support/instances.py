@@ -12,7 +12,6 @@ import os
 import random
 import secrets
 import signal
-import socket
 import sys
 import time
 import uuid
@@ -23,15 +22,10 @@ from typing import Any
 import httpx
 import yaml
 
+from nlu.server import free_port
 from tests.support.fake_telegram import TOKEN, _message, _user
 
 SECRET = secrets.token_hex(16)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -118,7 +112,7 @@ class Bots:
         return "\n".join(log.read_text(errors="replace") for log in self.logs if log.exists())
 
     def peak_rss_mb(self) -> list[float]:
-        return [_peak_rss_mb(p.pid) for p in self.processes]
+        return [peak_rss_mb(p.pid) for p in self.processes]
 
     async def stop(self) -> list[int]:
         """SIGTERM, as a container runtime stops them; their exit codes."""
@@ -189,7 +183,8 @@ def pressed(user: int, data: str) -> dict[str, Any]:
     }
 
 
-def _peak_rss_mb(pid: int) -> float:
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (VmHWM), in MB."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from nlu.server import free_port
 
 
 class Inbox:
@@ -24,12 +25,6 @@ class Inbox:
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SmtpServer:
