@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,7 +47,10 @@ def make_runtime(
     database_url: str,
     redis_url: str | None = None,
     config: ServiceConfig | None = None,
+    **more: Any,
 ) -> Runtime:
+    """The bot's runtime against the fake Bot API and the test Rasa server (`more`: other
+    settings by field name)."""
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
         state_dir=tmp_path / "state",
@@ -55,6 +59,7 @@ def make_runtime(
         rasa_token=rasa.token,
         database_url=database_url,
         redis_url=redis_url,
+        **more,
     )
     return Runtime(settings, config or ServiceConfig())
 

@@ -17,8 +17,8 @@ import pytest
 from bot.webhook import SECRET_HEADER, run_webhook
 from nlu.server import LocalRasaServer, free_port
 from prima.bootstrap import Runtime
-from prima.settings import Settings
 from tests.conftest import POSTGRES_ADMIN
+from tests.e2e.conftest import make_runtime
 from tests.support.fake_telegram import TOKEN, FakeTelegram, _message
 
 pytestmark = pytest.mark.rasa
@@ -30,20 +30,15 @@ CUSTOMER = 7001
 def webhook_runtime(
     tmp_path: Path, telegram: FakeTelegram, rasa: LocalRasaServer, database_url: str
 ) -> Runtime:
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        state_dir=tmp_path / "state",
-        telegram_api_base_url=telegram.base_url,
-        rasa_url=rasa.url,
-        rasa_token=rasa.token,
-        database_url=database_url,
+    return make_runtime(
+        tmp_path,
+        telegram,
+        rasa,
+        database_url,
         webhook_secret=SECRET,
         webhook_host="127.0.0.1",
         webhook_port=free_port(),
     )
-    from prima.config import ServiceConfig
-
-    return Runtime(settings, ServiceConfig())
 
 
 @asynccontextmanager
