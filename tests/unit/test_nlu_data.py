@@ -89,6 +89,17 @@ def similarity(a: str, b: str) -> float:
     return len(left & right) / len(left | right)
 
 
+def test_heldout_examples_are_not_near_copies_of_training_examples() -> None:
+    """A held-out score measures wordings the model has not seen, not paraphrased copies."""
+    close = [
+        (held.text, trained.text)
+        for held in HELDOUT
+        for trained in TRAINING
+        if similarity(held.text, trained.text) >= 0.75
+    ]
+    assert close == []
+
+
 @pytest.mark.parametrize("intent", sorted(COMPLAINT_INTENTS))
 def test_no_near_duplicates_pad_a_complaint_intent(intent: str) -> None:
     texts = [e.text for e in TRAINING if e.intent == intent]
