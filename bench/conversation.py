@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 from redis.asyncio import Redis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
@@ -145,11 +147,30 @@ async def bench(
         raise SystemExit("lost or duplicated replies")
 
 
+async def fresh_database(url: str) -> None:
+    """Empty the bench's PostgreSQL database, so runs start alike. Only a database whose name
+    says it is for benchmarks (contains "bench") is emptied."""
+    name = make_url(url).database or ""
+    if "bench" not in name:
+        raise SystemExit(f"refusing to empty {name!r}: use a database named like prima_bench")
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--modes", default="memory,redis")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="DATABASE_URL for the bot (default: a new SQLite file); a PostgreSQL database "
+        "is emptied first",
+    )
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a customer takes to answer"
     )
@@ -164,7 +185,12 @@ async def main() -> None:
                 run_root = root / mode
                 run_root.mkdir()
                 redis = args.redis if mode == "redis" else None
-                await bench(args.customers, redis, server, run_root, think=args.think)
+                database = args.database
+                if database and not database.startswith("sqlite"):
+                    await fresh_database(database)
+                await bench(
+                    args.customers, redis, server, run_root, database=database, think=args.think
+                )
 
 
 if __name__ == "__main__":
