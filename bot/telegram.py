@@ -26,6 +26,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
 from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
+from bot.http import AiohttpRequest
 from bot.staff import TelegramDesk
 from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
@@ -119,14 +120,19 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
             )
         )
         .concurrent_updates(256)
-        .connection_pool_size(64)
         # A send that times out may still have been delivered, and is sent again: generous
         # read/write timeouts keep that rare under load. Waiting for a free connection is
         # safe to retry, and may take a while in a burst.
-        .connect_timeout(10)
-        .read_timeout(30)
-        .write_timeout(30)
-        .pool_timeout(60)
+        .request(
+            AiohttpRequest(
+                connection_pool_size=64,
+                connect_timeout=10,
+                read_timeout=30,
+                write_timeout=30,
+                pool_timeout=60,
+            )
+        )
+        .get_updates_request(AiohttpRequest(connect_timeout=10, read_timeout=30))
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))

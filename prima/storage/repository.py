@@ -59,6 +59,9 @@ class Repository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Conversation rows read this transaction (by customer id; None: the customer has
+        # none yet), so that saving the state needs no second read.
+        self._conversations: dict[int, Conversation | None] = {}
 
     # --- updates and customers -------------------------------------------------------------
 
@@ -106,7 +109,9 @@ class Repository:
             )
             self.session.add(found)
             await self.session.flush()
+            self._conversations[found.id] = None
             return found, state
+        self._conversations[found.id] = conversation
         if found.chat_id != chat_id or found.first_name != first_name or not found.reachable:
             found.chat_id, found.first_name = chat_id, first_name
             found.reachable, found.unreachable_since = True, None
@@ -150,11 +155,16 @@ class Repository:
         return State.from_stored(row.step, row.data), row.turns
 
     async def save_conversation(self, customer_id: int, state: State, now: datetime) -> None:
-        row = await self.session.get(Conversation, customer_id)
+        values = {"step": state.step.value, "data": state.to_dict(), "updated_at": now}
+        if customer_id not in self._conversations:
+            self._conversations[customer_id] = await self.session.get(Conversation, customer_id)
+        row = self._conversations[customer_id]
         if row is None:
-            row = Conversation(customer_id=customer_id, turns=0)
+            row = Conversation(customer_id=customer_id, turns=1, **values)
             self.session.add(row)
-        row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
+            self._conversations[customer_id] = row
+            return
+        row.step, row.data, row.updated_at = values["step"], values["data"], now
         row.turns = (row.turns or 0) + 1
 
     # --- cases -------------------------------------------------------------------------------

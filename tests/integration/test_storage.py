@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -137,3 +142,49 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
     async with sessions(engine)() as session, session.begin():
         later = NOW + timedelta(minutes=2)  # leases expired: claimable again
         assert len(await Repository(session).claim_due(later, timedelta(minutes=1), 100)) == 40
+
+
+async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_loop(
+    tmp_path: Path,
+) -> None:
+    """SQLite runs statements on the event loop's thread (no hand-over per call), but a
+    transaction that has to wait for another process's write lock waits off the loop."""
+    path = tmp_path / "inline.db"
+    engine = create_engine(f"sqlite:///{path}")
+    await migrate(engine)
+    threads: list[int] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def record_thread(dbapi_connection: Any, _: Any) -> None:
+        raw = dbapi_connection.driver_connection._conn
+        raw.create_function("whose_thread", 0, lambda: threads.append(threading.get_ident()))
+
+    await engine.dispose()  # new connections get the function
+    async with sessions(engine)() as session, session.begin():
+        await session.execute(text("SELECT whose_thread()"))
+    assert threads == [threading.get_ident()]
+
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.01)
+            ticks += 1
+
+    async def write() -> bool:
+        async with sessions(engine)() as session, session.begin():
+            return await Repository(session).claim_update(4242, NOW)
+
+    ticker = asyncio.create_task(tick())
+    writer = asyncio.create_task(write())
+    await asyncio.sleep(0.5)
+    assert not writer.done()  # waiting for the lock ...
+    assert ticks >= 20  # ... while the loop goes on
+    other.execute("COMMIT")
+    other.close()
+    assert await asyncio.wait_for(writer, 10)
+    ticker.cancel()
+    await engine.dispose()
