@@ -50,7 +50,7 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         location = str(database or ":memory:")
 
         async def connect() -> aiosqlite.Connection:
-            return await _InlineSQLite.open(location, timeout=30)
+            return await _InlineSQLite.open(location, busy_seconds=30)
 
         engine = create_async_engine(full, async_creator=connect, **options)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -73,21 +73,22 @@ class _InlineSQLite(aiosqlite.Connection):
     """
 
     @classmethod
-    async def open(cls, location: str, **kwargs: Any) -> _InlineSQLite:
+    async def open(cls, location: str, *, busy_seconds: float) -> _InlineSQLite:
         def connector() -> sqlite3.Connection:
             # Used from the loop's thread and the worker, one call at a time (the pool has
             # one connection and each call completes before the next).
-            return sqlite3.connect(location, check_same_thread=False, **kwargs)
+            return sqlite3.connect(location, timeout=busy_seconds, check_same_thread=False)
 
         connection = cls(connector, iter_chunk_size=64)
         connection._thread.daemon = True
-        return await connection
+        await connection
+        return connection
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         if _may_wait(args):
-            return await super()._execute(fn, *args, **kwargs)
+            return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         return fn(*args, **kwargs)
 
 

@@ -155,16 +155,14 @@ class Repository:
         return State.from_stored(row.step, row.data), row.turns
 
     async def save_conversation(self, customer_id: int, state: State, now: datetime) -> None:
-        values = {"step": state.step.value, "data": state.to_dict(), "updated_at": now}
         if customer_id not in self._conversations:
             self._conversations[customer_id] = await self.session.get(Conversation, customer_id)
         row = self._conversations[customer_id]
         if row is None:
-            row = Conversation(customer_id=customer_id, turns=1, **values)
+            row = Conversation(customer_id=customer_id, turns=0)
             self.session.add(row)
             self._conversations[customer_id] = row
-            return
-        row.step, row.data, row.updated_at = values["step"], values["data"], now
+        row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
         row.turns = (row.turns or 0) + 1
 
     # --- cases -------------------------------------------------------------------------------
