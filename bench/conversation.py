@@ -49,9 +49,20 @@ CONFIRM = "confirm:yes"
 TURNS = len(SCRIPT) + 1
 
 
-async def customer(telegram: FakeTelegram, user: int, latencies: list[float], think: float) -> None:
+async def customer(
+    telegram: FakeTelegram, users: list[int], latencies: list[float], think: float
+) -> None:
+    """One simulated person holding a conversation per user id in `users`, one after another
+    (a new user each time, as the next customer at the same desk)."""
     # Customers start spread over one think time, as they would, not all in the same instant.
     await asyncio.sleep(random.uniform(0, think))
+    for user in users:
+        await conversation(telegram, user, latencies, think)
+
+
+async def conversation(
+    telegram: FakeTelegram, user: int, latencies: list[float], think: float
+) -> None:
     for number in range(TURNS):
         if number and think:
             await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))
@@ -71,6 +82,7 @@ async def bench(
     root: Path,
     database: str | None = None,
     think: float = 0.0,
+    rounds: int = 1,
 ) -> None:
     telegram = FakeTelegram()
     await telegram.start()
@@ -117,9 +129,8 @@ async def bench(
         await asyncio.sleep(0.05)
     latencies: list[float] = []
     started = time.monotonic()
-    await asyncio.gather(
-        *(customer(telegram, 100_000 + n, latencies, think) for n in range(customers))
-    )
+    users = [[100_000 + r * customers + n for r in range(rounds)] for n in range(customers)]
+    await asyncio.gather(*(customer(telegram, mine, latencies, think) for mine in users))
     elapsed = time.monotonic() - started
     await asyncio.sleep(0.5)
     rss = peak_rss_mb(bot.pid)
@@ -131,19 +142,22 @@ async def bench(
     async with sessions(engine)() as session:
         cases = await Repository(session).count(Case)
     await engine.dispose()
-    replies = sum(len(telegram.sent[100_000 + n]) for n in range(customers))
-    updates = customers * TURNS
+    everyone = [user for mine in users for user in mine]
+    replies = sum(len(telegram.sent[user]) for user in everyone)
+    updates = len(everyone) * TURNS
     ms = sorted(x * 1000 for x in latencies)
     p50, p95 = statistics.median(ms), ms[int(len(ms) * 0.95) - 1]
     mode = "Redis" if redis_url else "no Redis"
     print(
-        f"{mode:>8}: {customers} customers (think {think:g} s), {updates} updates in "
+        f"{mode:>8}: {customers} customers × {rounds} conversations (think {think:g} s), "
+        f"{updates} updates in "
         f"{elapsed:.1f} s = "
         f"{updates / elapsed:.0f} updates/s; reply latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-        f"max {ms[-1]:.0f} ms; replies {replies}/{updates} expected, cases {cases}/{customers}; "
+        f"max {ms[-1]:.0f} ms; replies {replies}/{updates} expected, "
+        f"cases {cases}/{len(everyone)}; "
         f"bot peak RSS {rss:.0f} MB"
     )
-    if replies != updates or cases != customers:
+    if replies != updates or cases != len(everyone):
         raise SystemExit("lost or duplicated replies")
 
 
@@ -165,6 +179,12 @@ async def main() -> None:
     parser.add_argument("--customers", type=int, default=200)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--modes", default="memory,redis")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="conversations each simulated customer holds in turn (longer, steadier runs)",
+    )
     parser.add_argument(
         "--database",
         default=None,
@@ -189,7 +209,13 @@ async def main() -> None:
                 if database and not database.startswith("sqlite"):
                     await fresh_database(database)
                 await bench(
-                    args.customers, redis, server, run_root, database=database, think=args.think
+                    args.customers,
+                    redis,
+                    server,
+                    run_root,
+                    database=database,
+                    think=args.think,
+                    rounds=args.rounds,
                 )
 
 
