@@ -66,10 +66,10 @@ class _InlineSQLite(aiosqlite.Connection):
     aiosqlite hands every call (execute, fetch, cursor, commit: ≈ 70 per turn) to a worker
     thread and back; on a small virtual machine each hand-over costs more than the SQLite
     work itself, and under load it was the bot's largest cost. A statement on a local
-    SQLite file takes microseconds, so it runs in place. What can wait for another
-    process's lock — `BEGIN IMMEDIATE` (every transaction starts with it, so the writes
-    that follow hold the lock already) and PRAGMAs — still goes to the worker thread, so a
-    wait (up to the busy timeout) never blocks the event loop.
+    SQLite file takes microseconds, so it runs in place. What can wait still goes to the
+    worker thread, so a wait never blocks the event loop: for another process's lock,
+    `BEGIN IMMEDIATE` (every transaction starts with it, so the writes that follow hold
+    the lock already) and PRAGMAs; for the disk, COMMIT (which may checkpoint the WAL).
     """
 
     @classmethod
@@ -87,17 +87,20 @@ class _InlineSQLite(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if _may_wait(args):
+        if _may_wait(fn, args):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         return fn(*args, **kwargs)
 
 
-def _may_wait(args: tuple[Any, ...]) -> bool:
-    """Whether a call may wait for another connection's lock (a transaction's BEGIN, a
-    PRAGMA): those run on aiosqlite's worker thread."""
+def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+    """Whether a call may wait: for another connection's lock (a transaction's BEGIN, a
+    PRAGMA) or for the disk (a COMMIT may checkpoint the WAL into the database file and
+    sync it; so may closing). Those run on aiosqlite's worker thread."""
+    if getattr(fn, "__name__", "") in ("commit", "close"):
+        return True
     if not args or not isinstance(args[0], str):
         return False
-    return args[0].lstrip()[:6].upper() in ("BEGIN ", "PRAGMA")
+    return args[0].lstrip()[:6].upper() in ("BEGIN ", "PRAGMA", "COMMIT")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
