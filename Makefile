@@ -57,12 +57,14 @@ nlu-eval: setup
 
 ## bench: simulated customers through the fake Bot API, the real bot and Rasa: polling (no Redis,
 ##   Redis), then webhook mode with 1 and 2 bot processes on PostgreSQL + Redis (bench-webhook)
-##   `make bench CUSTOMERS=100 THINK=0` saturates the bot
+##   `make bench CUSTOMERS=300 THINK=0 ROUNDS=1` saturates the bot; each customer holds ROUNDS
+##   conversations one after another (steadier figures than one short burst)
 CUSTOMERS ?= 70
 THINK ?= 1
+ROUNDS ?= 4
 bench: setup
 	$(BIN)/prima train
-	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK)
+	$(BIN)/python -m bench.conversation --customers $(CUSTOMERS) --think $(THINK) --rounds $(ROUNDS)
 	$(BIN)/python -m bench.webhook --customers $(WEBHOOK_CUSTOMERS) --think $(WEBHOOK_THINK) --instances $(INSTANCES)
 
 ## bench-webhook: webhook mode, 1 and 2 bot processes on PostgreSQL + Redis, simulated customers
