@@ -87,16 +87,17 @@ class _InlineSQLite(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if _may_wait(fn, args):
+        if _may_wait(fn, args, self._conn):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         return fn(*args, **kwargs)
 
 
-def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...]) -> bool:
+def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...], db: sqlite3.Connection) -> bool:
     """Whether a call may wait: for another connection's lock (a transaction's BEGIN, a
     PRAGMA) or for the disk (a COMMIT may checkpoint the WAL into the database file and
-    sync it; so may closing). Those run on aiosqlite's worker thread."""
-    if getattr(fn, "__name__", "") in ("commit", "close"):
+    sync it; so may closing the connection). Those run on aiosqlite's worker thread;
+    closing a cursor does not wait, and runs in place."""
+    if fn == db.commit or fn == db.close:
         return True
     if not args or not isinstance(args[0], str):
         return False
