@@ -135,16 +135,13 @@ class MemoryGuards:
             self._seen.pop(update_id, None)
 
     async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
-        deadline = time.monotonic() + within
-        while True:
+        async def state() -> bool | None:
             if update_id in self._handled:
                 return True
             expires = self._seen.get(update_id)
-            if expires is None or expires <= time.monotonic():
-                return False
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"update {update_id} is still being handled")
-            await asyncio.sleep(_SETTLE_POLL_SECONDS)
+            return None if expires is not None and expires > time.monotonic() else False
+
+        return await _settled(update_id, state, within)
 
     async def flood(self, chat_id: int) -> Flood:
         now = time.monotonic()
@@ -230,16 +227,14 @@ class RedisGuards:
 
     async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
         key = f"{self._prefix}:update:{update_id}"
-        deadline = time.monotonic() + within
-        while True:
+
+        async def state() -> bool | None:
             mark = await self.redis.get(key)
-            if mark == b"2":
-                return True
             if mark is None:
                 return False
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"update {update_id} is still being handled")
-            await asyncio.sleep(_SETTLE_POLL_SECONDS)
+            return True if mark == b"2" else None
+
+        return await _settled(update_id, state, within)
 
     async def flood(self, chat_id: int) -> Flood:
         window = int(time.time() // self._seconds)
@@ -263,6 +258,19 @@ class RedisGuards:
 
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)
+
+
+async def _settled(
+    update_id: int, state: Callable[[], Awaitable[bool | None]], within: float
+) -> bool:
+    """Poll `state` (True: handled, False: free again, None: still in flight) until it
+    settles; TimeoutError if it is still in flight after `within` seconds."""
+    deadline = time.monotonic() + within
+    while (settled := await state()) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"update {update_id} is still being handled")
+        await asyncio.sleep(_SETTLE_POLL_SECONDS)
+    return settled
 
 
 @asynccontextmanager
