@@ -150,6 +150,7 @@ class Repository:
             )
         query = select(Conversation).where(Conversation.customer_id == customer_id)
         row = await self.session.scalar(query)
+        self._conversations[customer_id] = row
         if row is None:
             return State(), 0
         return State.from_stored(row.step, row.data), row.turns
