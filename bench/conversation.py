@@ -20,13 +20,13 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import yaml
 from redis.asyncio import Redis
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
+from bench.databases import temporary_postgresql
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -161,19 +161,6 @@ async def bench(
         raise SystemExit("lost or duplicated replies")
 
 
-async def fresh_database(url: str) -> None:
-    """Empty the bench's PostgreSQL database, so runs start alike. Only a database whose name
-    says it is for benchmarks (contains "bench") is emptied."""
-    name = make_url(url).database or ""
-    if "bench" not in name:
-        raise SystemExit(f"refusing to empty {name!r}: use a database named like prima_bench")
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=200)
@@ -187,9 +174,10 @@ async def main() -> None:
     )
     parser.add_argument(
         "--database",
-        default=None,
-        help="DATABASE_URL for the bot (default: a new SQLite file); a PostgreSQL database "
-        "is emptied first",
+        choices=["sqlite", "postgresql"],
+        default="sqlite",
+        help="the bot's database: a new SQLite file, or a new database on the local "
+        "PostgreSQL server (dropped afterwards)",
     )
     parser.add_argument(
         "--think", type=float, default=1.0, help="mean seconds a customer takes to answer"
@@ -205,18 +193,21 @@ async def main() -> None:
                 run_root = root / mode
                 run_root.mkdir()
                 redis = args.redis if mode == "redis" else None
-                database = args.database
-                if database and not database.startswith("sqlite"):
-                    await fresh_database(database)
-                await bench(
-                    args.customers,
-                    redis,
-                    server,
-                    run_root,
-                    database=database,
-                    think=args.think,
-                    rounds=args.rounds,
-                )
+                async with AsyncExitStack() as stack:
+                    database = (
+                        await stack.enter_async_context(temporary_postgresql())
+                        if args.database == "postgresql"
+                        else None
+                    )
+                    await bench(
+                        args.customers,
+                        redis,
+                        server,
+                        run_root,
+                        database=database,
+                        think=args.think,
+                        rounds=args.rounds,
+                    )
 
 
 if __name__ == "__main__":

@@ -18,13 +18,13 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
 from redis.asyncio import Redis
 
 from bench.conversation import CONFIRM, SCRIPT, TURNS
+from bench.databases import temporary_postgresql
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -34,8 +34,6 @@ from prima.storage.models import Case
 from prima.storage.repository import Repository
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.instances import Bots, Telegram, pressed, said
-
-POSTGRES_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 async def customer(
@@ -56,7 +54,6 @@ async def customer(
 async def bench(
     customers: int, instances: int, rasa: LocalRasaServer, root: Path, think: float
 ) -> None:
-    import asyncpg  # type: ignore[import-untyped]
 
     bot_api = FakeTelegram()
     await bot_api.start()
@@ -64,44 +61,40 @@ async def bench(
     client = Redis.from_url(redis_url)
     await client.flushdb()
     await client.aclose()
-    name = f"prima_bench_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    database = f"postgresql://postgres@127.0.0.1:5432/{name}"
-    bots = Bots()
-    # A load test is a flood by design; sending is not capped at Telegram's 30/s here.
-    await bots.start(
-        instances,
-        root,
-        bot_api=bot_api.base_url,
-        database=database,
-        redis=redis_url,
-        rasa_url=rasa.url,
-        rasa_token=rasa.token,
-        config={
-            "conversation": {"flood_messages": 100},
-            "telegram": {"max_messages_per_second": 1000},
-        },
-    )
-    async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as http:
-        telegram = Telegram(bots.urls, http)
-        latencies: list[float] = []
-        started = time.monotonic()
-        await asyncio.gather(
-            *(customer(telegram, bot_api, 200_000 + n, latencies, think) for n in range(customers))
+    async with temporary_postgresql() as database:
+        bots = Bots()
+        # A load test is a flood by design; sending is not capped at Telegram's 30/s here.
+        await bots.start(
+            instances,
+            root,
+            bot_api=bot_api.base_url,
+            database=database,
+            redis=redis_url,
+            rasa_url=rasa.url,
+            rasa_token=rasa.token,
+            config={
+                "conversation": {"flood_messages": 100},
+                "telegram": {"max_messages_per_second": 1000},
+            },
         )
-        elapsed = time.monotonic() - started
-    rss = bots.peak_rss_mb()
-    await bots.stop()
-    await bot_api.stop()
-    engine = create_engine(database)
-    async with sessions(engine)() as session:
-        cases = await Repository(session).count(Case)
-    await engine.dispose()
-    admin = await asyncpg.connect(POSTGRES_ADMIN)
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+        async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as http:
+            telegram = Telegram(bots.urls, http)
+            latencies: list[float] = []
+            started = time.monotonic()
+            await asyncio.gather(
+                *(
+                    customer(telegram, bot_api, 200_000 + n, latencies, think)
+                    for n in range(customers)
+                )
+            )
+            elapsed = time.monotonic() - started
+        rss = bots.peak_rss_mb()
+        await bots.stop()
+        await bot_api.stop()
+        engine = create_engine(database)
+        async with sessions(engine)() as session:
+            cases = await Repository(session).count(Case)
+        await engine.dispose()
     replies = sum(len(bot_api.sent[200_000 + n]) for n in range(customers))
     updates = customers * TURNS
     ms = sorted(x * 1000 for x in latencies)
