@@ -21,8 +21,8 @@ class AiohttpRequest(BaseRequest):
 
     `pool_timeout` bounds the wait for a free connection: aiohttp counts it as part of the
     connect phase, so the connect budget is the pool wait plus the connect timeout.
-    A write timeout has no aiohttp counterpart: request bodies here are small, and the read
-    timeout starts once they are written.
+    A write timeout has no aiohttp counterpart (PTB's per-call `write_timeout` is ignored):
+    request bodies here are small, and the read timeout starts once they are written.
     """
 
     def __init__(
@@ -30,13 +30,11 @@ class AiohttpRequest(BaseRequest):
         *,
         connection_pool_size: int = 1,
         read_timeout: float | None = 5.0,
-        write_timeout: float | None = 5.0,
         connect_timeout: float | None = 5.0,
         pool_timeout: float | None = 1.0,
     ) -> None:
         self._pool_size = connection_pool_size
         self._read = read_timeout
-        self._write = write_timeout
         self._connect = connect_timeout
         self._pool = pool_timeout
         self._session: aiohttp.ClientSession | None = None

@@ -120,15 +120,14 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
             )
         )
         .concurrent_updates(256)
-        # A send that times out may still have been delivered, and is sent again: generous
-        # read/write timeouts keep that rare under load. Waiting for a free connection is
+        # A send that times out may still have been delivered, and is sent again: a generous
+        # read timeout keeps that rare under load. Waiting for a free connection is
         # safe to retry, and may take a while in a burst.
         .request(
             AiohttpRequest(
                 connection_pool_size=64,
                 connect_timeout=10,
                 read_timeout=30,
-                write_timeout=30,
                 pool_timeout=60,
             )
         )
