@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,16 +63,27 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
 
 
 class _InlineSQLite(aiosqlite.Connection):
-    """aiosqlite, with statements run on the event loop's thread instead of its worker's.
+    """aiosqlite, with every call run on the event loop's thread unless it has to wait.
 
     aiosqlite hands every call (execute, fetch, cursor, commit: ≈ 70 per turn) to a worker
     thread and back; on a small virtual machine each hand-over costs more than the SQLite
-    work itself, and under load it was the bot's largest cost. A statement on a local
-    SQLite file takes microseconds, so it runs in place. What can wait still goes to the
-    worker thread, so a wait never blocks the event loop: for another process's lock,
-    `BEGIN IMMEDIATE` (every transaction starts with it, so the writes that follow hold
-    the lock already) and PRAGMAs; for the disk, COMMIT (which may checkpoint the WAL).
+    work itself, and it was the bot's largest cost under load (with the GIL, a hand-over can
+    wait milliseconds for the other thread, while the transaction holds the one connection).
+    A statement on a local SQLite file takes microseconds, so it runs in place. Nothing on
+    the loop's thread may wait, though:
+
+    - for another connection's write lock: the connection's busy timeout is 0, and every
+      transaction starts with `BEGIN IMMEDIATE` (so the writes that follow hold the lock
+      already). A BEGIN that finds the lock taken is tried again on the worker thread, which
+      waits up to the busy timeout;
+    - for the disk: with WAL and `synchronous=NORMAL` a COMMIT only appends to the WAL, and
+      the sync comes with a checkpoint. Checkpoints are taken off this connection
+      (`wal_autocheckpoint=0`) and run on a thread of their own (`_Checkpointer`);
+    - PRAGMAs (connection set-up) and closing the connection run on the worker thread.
     """
+
+    busy_ms: int
+    _checkpointer: _Checkpointer | None
 
     @classmethod
     async def open(cls, location: str, *, busy_seconds: float) -> _InlineSQLite:
@@ -80,28 +93,80 @@ class _InlineSQLite(aiosqlite.Connection):
             return sqlite3.connect(location, timeout=busy_seconds, check_same_thread=False)
 
         connection = cls(connector, iter_chunk_size=64)
+        connection.busy_ms = int(busy_seconds * 1000)
+        connection._checkpointer = None if location == ":memory:" else _Checkpointer(location)
         connection._thread.daemon = True
         await connection
+        if connection._checkpointer is not None:
+            connection._checkpointer.start()
         return connection
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if _may_wait(fn, args, self._conn):
+        if fn == self._conn.close or _is_pragma(args):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
-        return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except sqlite3.OperationalError as exc:
+            if not (_is_begin(args) and _is_busy(exc)):
+                raise
+        # Another connection holds the write lock: wait for it off the loop.
+        return await super()._execute(self._waiting, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    def _waiting(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """`fn` with SQLite's busy handler on (on the worker thread)."""
+        self._conn.execute(f"PRAGMA busy_timeout={self.busy_ms}")
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._conn.execute("PRAGMA busy_timeout=0")
+
+    async def close(self) -> None:
+        try:
+            await super().close()
+        finally:
+            if self._checkpointer is not None:
+                await asyncio.to_thread(self._checkpointer.stop)
 
 
-def _may_wait(fn: Callable[..., Any], args: tuple[Any, ...], db: sqlite3.Connection) -> bool:
-    """Whether a call may wait: for another connection's lock (a transaction's BEGIN, a
-    PRAGMA) or for the disk (a COMMIT may checkpoint the WAL into the database file and
-    sync it; so may closing the connection). Those run on aiosqlite's worker thread;
-    closing a cursor does not wait, and runs in place."""
-    if fn == db.commit or fn == db.close:
-        return True
-    if not args or not isinstance(args[0], str):
-        return False
-    return args[0].lstrip()[:6].upper() in ("BEGIN ", "PRAGMA", "COMMIT")
+class _Checkpointer(threading.Thread):
+    """Copies the WAL into the database file every `interval` seconds, on its own thread
+    and connection, so that no COMMIT on the event loop's thread has to (a checkpoint syncs
+    the disk). PASSIVE: it never waits for, nor blocks, the app's readers and writers."""
+
+    def __init__(self, location: str, interval: float = 1.0) -> None:
+        super().__init__(name="sqlite-checkpointer", daemon=True)
+        self.location, self.interval = location, interval
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        connection = sqlite3.connect(self.location, timeout=0)
+        try:
+            while not self._stopping.wait(self.interval):
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                except sqlite3.Error as exc:  # tried again next time
+                    logger.warning("SQLite checkpoint failed: %s", exc)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.is_alive():
+            self.join()
+
+
+def _is_pragma(args: tuple[Any, ...]) -> bool:
+    return bool(args) and isinstance(args[0], str) and args[0].lstrip()[:6].upper() == "PRAGMA"
+
+
+def _is_begin(args: tuple[Any, ...]) -> bool:
+    return bool(args) and isinstance(args[0], str) and args[0].lstrip()[:6].upper() == "BEGIN "
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -109,16 +174,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    # WAL with synchronous=NORMAL: safe from corruption, one fsync per checkpoint, not commit.
+    # WAL with synchronous=NORMAL: safe from corruption, one sync per checkpoint, not commit.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # Checkpoints run on their own thread (_Checkpointer), so no COMMIT waits for the disk;
+    # statements never wait for a lock on the loop's thread (see _InlineSQLite).
+    cursor.execute("PRAGMA wal_autocheckpoint=0")
+    cursor.execute("PRAGMA busy_timeout=0")
     cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
     # A transaction that reads and then writes must hold the write lock from the start, or
-    # SQLite fails it with "database is locked" instead of waiting (busy_timeout).
+    # SQLite fails it with "database is locked" instead of waiting (busy timeout).
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

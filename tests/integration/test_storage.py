@@ -147,8 +147,9 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
 async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_loop(
     tmp_path: Path,
 ) -> None:
-    """SQLite runs statements on the event loop's thread (no hand-over per call), but a
-    transaction that has to wait for another process's write lock waits off the loop."""
+    """SQLite runs statements, BEGIN and COMMIT on the event loop's thread (no hand-over per
+    call), but a transaction that has to wait for another process's write lock waits off
+    the loop."""
     path = tmp_path / "inline.db"
     engine = create_engine(f"sqlite:///{path}")
     await migrate(engine)
@@ -159,10 +160,21 @@ async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_lo
         raw = dbapi_connection.driver_connection._conn
         raw.create_function("whose_thread", 0, lambda: threads.append(threading.get_ident()))
 
+    traced: list[tuple[str, int]] = []
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def trace(dbapi_connection: Any, _: Any) -> None:
+        raw = dbapi_connection.driver_connection._conn
+        raw.set_trace_callback(lambda sql: traced.append((sql, threading.get_ident())))
+
     await engine.dispose()  # new connections get the function
     async with sessions(engine)() as session, session.begin():
         await session.execute(text("SELECT whose_thread()"))
+        await Repository(session).claim_update(4241, NOW)
     assert threads == [threading.get_ident()]
+    transaction = traced[traced.index(("BEGIN IMMEDIATE", threading.get_ident())) :]
+    assert [sql.split()[0] for sql, _ in transaction] == ["BEGIN", "SELECT", "INSERT", "COMMIT"]
+    assert {thread for _, thread in transaction} == {threading.get_ident()}
 
     other = sqlite3.connect(path, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
@@ -188,3 +200,28 @@ async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_lo
     assert await asyncio.wait_for(writer, 10)
     ticker.cancel()
     await engine.dispose()
+
+
+async def test_sqlite_wal_is_checkpointed_off_the_connection(tmp_path: Path) -> None:
+    """The app's connection never checkpoints (its COMMIT must not sync the disk on the
+    event loop's thread); the checkpointer thread copies the WAL into the database file."""
+    path = tmp_path / "wal.db"
+    engine = create_engine(f"sqlite:///{path}")
+    await migrate(engine)
+    async with engine.connect() as connection:
+        assert (await connection.exec_driver_sql("PRAGMA wal_autocheckpoint")).scalar() == 0
+    before = path.stat().st_size
+    async with sessions(engine)() as session, session.begin():
+        repo = Repository(session)
+        customer, _ = await repo.customer_and_state(77, 77, "Siti", "id", NOW)
+        for number in range(300):
+            await repo.record_inbound(
+                customer.id, "text", "x" * 4000, update_id=number, message_id=None, now=NOW
+            )
+    for _ in range(50):  # the checkpointer runs every second
+        if path.stat().st_size > before + 1_000_000:
+            break
+        await asyncio.sleep(0.1)
+    assert path.stat().st_size > before + 1_000_000
+    await engine.dispose()
+    assert not any(t.name == "sqlite-checkpointer" for t in threading.enumerate())
