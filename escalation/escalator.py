@@ -162,7 +162,7 @@ class Escalator:
                 )
             repo = Repository(session)
             for item in highest.values():
-                self._tell_customer(repo, item, now)
+                await self._tell_customer(repo, item, now)
             await session.flush()
         if due and self.mirror is not None:
             self.mirror.kick()
@@ -261,7 +261,7 @@ class Escalator:
             "acknowledged": acknowledged,
         }
 
-    def _tell_customer(self, repo: Repository, item: Due, now: datetime) -> None:
+    async def _tell_customer(self, repo: Repository, item: Due, now: datetime) -> None:
         customer: Customer = item.customer
         if not customer.reachable:
             return
@@ -273,7 +273,7 @@ class Escalator:
             language, reply, **{**self.reply_context(language), "name": customer.first_name}
         )
         # Left to the bot's dispatcher (lease None), which keeps the chat's messages in order.
-        repo.queue_outbound(
+        await repo.queue_outbound(
             customer, rendered.text, rendered.buttons, case_id=item.case.id, now=now, lease=None
         )
 

@@ -408,14 +408,11 @@ class Conversations:
         """Render and store the replies; claimed for `lease` (None: left to the dispatcher)."""
         context = {**self.reply_context(language), "name": customer.first_name}
         rendered = [self.renderer.message(language, reply, **context) for reply in replies]
-        stored = [
-            repo.queue_outbound(customer, r.text, r.buttons, case_id=case_id, now=now, lease=lease)
-            for r in rendered
-        ]
-        await repo.session.flush()  # one round trip for the turn's replies, and their ids
-        queued = [
+        return [
             Outgoing(
-                message.id,
+                await repo.queue_outbound(
+                    customer, r.text, r.buttons, case_id=case_id, now=now, lease=lease
+                ),
                 customer.id,
                 customer.chat_id,
                 r.text,
@@ -423,9 +420,8 @@ class Conversations:
                 0,
                 case_id,
             )
-            for message, r in zip(stored, rendered, strict=True)
+            for r in rendered
         ]
-        return queued
 
     # --- what staff do to a case -------------------------------------------------------------
 

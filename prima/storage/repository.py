@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
@@ -21,6 +22,7 @@ from prima.storage.models import (
     OPEN,
     RESOLVED,
     Attachment,
+    Base,
     Case,
     CaseEvent,
     Conversation,
@@ -28,6 +30,71 @@ from prima.storage.models import (
     Feedback,
     Message,
     ProcessedUpdate,
+)
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+_MESSAGES, _CONVERSATIONS = _table(Message), _table(Conversation)
+_PROCESSED_UPDATES = _table(ProcessedUpdate)
+
+# The statements every turn makes, built once (a statement is immutable; building one and
+# its cache key each time cost more than running it on SQLite).
+_CLAIM_UPDATE = {
+    dialect: dialect_insert(_PROCESSED_UPDATES)
+    .values(update_id=bindparam("update_id"), processed_at=bindparam("processed_at"))
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    for dialect, dialect_insert in (("sqlite", sqlite_insert), ("postgresql", postgresql_insert))
+}
+
+_RECORD_INBOUND = insert(_MESSAGES).values(
+    customer_id=bindparam("customer_id"),
+    direction="in",
+    kind=bindparam("kind"),
+    text=bindparam("text"),
+    update_id=bindparam("update_id"),
+    telegram_message_id=bindparam("telegram_message_id"),
+    created_at=bindparam("created_at"),
+    attempts=0,
+)
+
+_CUSTOMER_AND_STATE = (
+    select(Customer, Conversation)
+    .outerjoin(Conversation, Conversation.customer_id == Customer.id)
+    .where(Customer.telegram_user_id == bindparam("user_id"))
+    .with_for_update(of=Customer)
+)
+
+_SAVE_CONVERSATION = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.customer_id == bindparam("key"))
+    .values(
+        step=bindparam("step"),
+        data=bindparam("data"),
+        turns=bindparam("turns"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+_QUEUE_OUTBOUND = (
+    insert(_MESSAGES)
+    .values(
+        customer_id=bindparam("customer_id"),
+        case_id=bindparam("case_id"),
+        direction="out",
+        kind="text",
+        text=bindparam("text"),
+        buttons=bindparam("buttons"),
+        created_at=bindparam("created_at"),
+        delivery="pending",
+        claimed_until=bindparam("claimed_until"),
+        attempts=0,
+    )
+    .returning(_MESSAGES.c.id)
 )
 
 # Case references: no 0/O, 1/I/L, so they read well aloud and on paper.
@@ -67,13 +134,10 @@ class Repository:
 
     async def claim_update(self, update_id: int, now: datetime) -> bool:
         """Record `update_id` as handled; False if it already was (a repeated delivery)."""
-        insert = sqlite_insert if self._dialect == "sqlite" else postgresql_insert
-        statement = (
-            insert(ProcessedUpdate)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
+        statement = _CLAIM_UPDATE[self._dialect]
+        result = await self.session.execute(
+            statement, {"update_id": update_id, "processed_at": now}
         )
-        result = await self.session.execute(statement)
         return bool(getattr(result, "rowcount", 0) == 1)
 
     @property
@@ -87,13 +151,7 @@ class Repository:
 
         The customer's row is locked for the turn on PostgreSQL (`FOR UPDATE`).
         """
-        query = (
-            select(Customer, Conversation)
-            .outerjoin(Conversation, Conversation.customer_id == Customer.id)
-            .where(Customer.telegram_user_id == user_id)
-            .with_for_update(of=Customer)
-        )
-        row = (await self.session.execute(query)).first()
+        row = (await self.session.execute(_CUSTOMER_AND_STATE, {"user_id": user_id})).first()
         found = row[0] if row else None
         conversation = row[1] if row else None
         state = State.from_stored(conversation.step, conversation.data) if conversation else State()
@@ -163,8 +221,20 @@ class Repository:
             row = Conversation(customer_id=customer_id, turns=0)
             self.session.add(row)
             self._conversations[customer_id] = row
-        row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
-        row.turns = (row.turns or 0) + 1
+            row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
+            row.turns = 1
+            return
+        # Every turn: a prebuilt UPDATE; the row read this transaction is kept in step with it
+        # (as loaded, so the unit of work has nothing more to write).
+        values = {
+            "step": state.step.value,
+            "data": state.to_dict(),
+            "turns": (row.turns or 0) + 1,
+            "updated_at": now,
+        }
+        await self.session.execute(_SAVE_CONVERSATION, {"key": customer_id, **values})
+        for name, value in values.items():
+            set_committed_value(row, name, value)
 
     # --- cases -------------------------------------------------------------------------------
 
@@ -342,21 +412,21 @@ class Repository:
         update_id: int | None,
         message_id: int | None,
         now: datetime,
-    ) -> Message:
-        message = Message(
-            customer_id=customer_id,
-            direction="in",
-            kind=kind,
-            text=text,
-            update_id=update_id,
-            telegram_message_id=message_id,
-            created_at=now,
-            attempts=0,
+    ) -> None:
+        """Add what the customer sent to the transcript (a prebuilt INSERT: every turn)."""
+        await self.session.execute(
+            _RECORD_INBOUND,
+            {
+                "customer_id": customer_id,
+                "kind": kind,
+                "text": text,
+                "update_id": update_id,
+                "telegram_message_id": message_id,
+                "created_at": now,
+            },
         )
-        self.session.add(message)
-        return message
 
-    def queue_outbound(
+    async def queue_outbound(
         self,
         customer: Customer,
         text: str,
@@ -365,25 +435,23 @@ class Repository:
         case_id: int | None,
         now: datetime,
         lease: timedelta | None,
-    ) -> Message:
-        """An outgoing message, claimed by the caller for `lease` so it can send it at once.
-
-        Added to the session; its id is known after the caller's next flush.
-        """
-        message = Message(
-            customer_id=customer.id,
-            case_id=case_id,
-            direction="out",
-            kind="text",
-            text=text,
-            buttons={"rows": [[list(b) for b in row] for row in buttons]} if buttons else None,
-            created_at=now,
-            delivery="pending",
-            claimed_until=now + lease if lease else None,
-            attempts=0,
+    ) -> int:
+        """Add an outgoing message, claimed by the caller for `lease` so it can send it at
+        once (None: left to the dispatcher); returns its id. A prebuilt INSERT: every turn."""
+        inserted = await self.session.execute(
+            _QUEUE_OUTBOUND,
+            {
+                "customer_id": customer.id,
+                "case_id": case_id,
+                "text": text,
+                "buttons": {"rows": [[list(b) for b in row] for row in buttons]}
+                if buttons
+                else None,
+                "created_at": now,
+                "claimed_until": now + lease if lease else None,
+            },
         )
-        self.session.add(message)
-        return message
+        return int(inserted.scalar_one())
 
     def queue_copy(
         self,

@@ -125,7 +125,7 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
         repo = Repository(session)
         customer, _ = await repo.customer_and_state(13, 13, None, "id", NOW)
         for number in range(40):
-            repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
+            await repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
 
     async def claim() -> list[int]:
         taken: list[int] = []
