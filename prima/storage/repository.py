@@ -69,6 +69,12 @@ _CUSTOMER_AND_STATE = (
     .with_for_update(of=Customer)
 )
 
+_OPEN_CASES = (
+    select(Case)
+    .where(Case.customer_id == bindparam("customer_id"), Case.status == OPEN)
+    .order_by(Case.opened_at.desc(), Case.id.desc())
+)
+
 _SAVE_CONVERSATION = (
     update(_CONVERSATIONS)
     .where(_CONVERSATIONS.c.customer_id == bindparam("key"))
@@ -243,11 +249,7 @@ class Repository:
         return found is not None
 
     async def open_cases(self, customer_id: int) -> list[CaseView]:
-        rows = await self.session.scalars(
-            select(Case)
-            .where(Case.customer_id == customer_id, Case.status == OPEN)
-            .order_by(Case.opened_at.desc(), Case.id.desc())
-        )
+        rows = await self.session.scalars(_OPEN_CASES, {"customer_id": customer_id})
         return [_view(case) for case in rows]
 
     async def case(self, reference: str, customer_id: int | None = None) -> Case:
