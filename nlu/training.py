@@ -47,7 +47,7 @@ class NLUProject:
         for path in self.inputs():
             digest.update(str(path.relative_to(self.root)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-        for path in sorted(RASA_ADDONS.glob("*.py")):
+        for path in sorted([*RASA_ADDONS.glob("*.py"), *RASA_ADDONS.glob("*.yml")]):
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
 

@@ -1,8 +1,9 @@
-"""Our Rasa pipeline component, exercised inside the Rasa environment where it runs."""
+"""Our Rasa pipeline components, exercised inside the Rasa environment where it runs."""
 
 import json
 import subprocess
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -35,10 +36,11 @@ CHECK = textwrap.dedent(
 )
 
 
-def test_tfidf_weighting_matches_scikit_learn(runtime: Runtime) -> None:
+def in_rasa_environment(runtime: Runtime, code: str) -> Any:
+    """Run `code` with the Rasa environment's Python; what it printed last, as JSON."""
     env = runtime.rasa_env
     done = subprocess.run(
-        [str(env.python), "-c", CHECK],
+        [str(env.python), "-c", code],
         env=env.subprocess_env(),
         capture_output=True,
         text=True,
@@ -46,7 +48,11 @@ def test_tfidf_weighting_matches_scikit_learn(runtime: Runtime) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_tfidf_weighting_matches_scikit_learn(runtime: Runtime) -> None:
+    result = in_rasa_environment(runtime, CHECK)
     assert result == {
         "idf_equal": True,
         "weights_equal": True,
@@ -54,3 +60,32 @@ def test_tfidf_weighting_matches_scikit_learn(runtime: Runtime) -> None:
         "none_passes": True,
         "scale_kept": True,
     }
+
+
+INFORMAL = textwrap.dedent(
+    """
+    import json
+    from rasa.shared.nlu.training_data.message import Message
+    from prima_informal import InformalIndonesianTokenizer, load_lexicon
+
+    tokenizer = InformalIndonesianTokenizer(InformalIndonesianTokenizer.get_default_config())
+    text = "Paket gak dtg2 udh 3 hr, barang2 Rusak!!"
+    tokens = tokenizer.tokenize(Message(data={"text": text}), "text")
+    print(json.dumps({
+        "texts": [t.text for t in tokens],
+        "lemmas": [t.lemma for t in tokens],
+        "offsets_kept": all(text[t.start:t.end] == t.text for t in tokens),
+        "spellings": len(load_lexicon()),
+    }))
+    """
+)
+
+
+def test_informal_spellings_are_counted_as_their_standard_form(runtime: Runtime) -> None:
+    result = in_rasa_environment(runtime, INFORMAL)
+    assert result["texts"] == ["Paket", "gak", "dtg2", "udh", "3", "hr", "barang2", "Rusak"]
+    assert result["lemmas"] == [
+        "Paket", "tidak", "datang", "sudah", "3", "hari", "barang", "Rusak"
+    ]  # fmt: skip
+    assert result["offsets_kept"]
+    assert result["spellings"] > 100  # the whole list loads (no spelling under two words)

@@ -2,7 +2,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+from nlu import training
 from nlu.dataset import NLU_DIR
+from nlu.environment import RASA_ADDONS
 from nlu.training import NLUProject, prune
 
 
@@ -50,3 +54,19 @@ def test_only_the_newest_models_are_kept(tmp_path: Path) -> None:
     removed = prune(tmp_path, keep=3)
     assert sorted(removed) == models[3:]
     assert sorted(tmp_path.iterdir()) == sorted([*models[:3], tmp_path / "notes.txt"])
+
+
+def test_a_change_to_our_rasa_components_or_their_word_list_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    addons = tmp_path / "rasa_addons"
+    shutil.copytree(RASA_ADDONS, addons)
+    monkeypatch.setattr(training, "RASA_ADDONS", addons)
+    project = NLUProject()
+    before = project.fingerprint()
+    words = addons / "informal-id.yml"
+    words.write_text(words.read_text() + "hari2: [hri]\n")
+    after_words = project.fingerprint()
+    component = addons / "prima_informal.py"
+    component.write_text(component.read_text() + "\n# changed\n")
+    assert len({before, after_words, project.fingerprint()}) == 3
