@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -60,6 +61,14 @@ class Guards(Protocol):
         ...
 
     async def flood(self, chat_id: int) -> Flood: ...
+
+    def turn(
+        self, chat_id: int, update_id: int | None, *, ordered: bool = False
+    ) -> AbstractAsyncContextManager[Flood]:
+        """One customer turn: the chat's lock (`chat_turn` when `ordered`), yielding the
+        chat's flood verdict; on leaving, the update is marked handled, or free again if
+        the turn failed (`end_update`)."""
+        ...
 
     async def ping(self) -> bool:
         """Whether the shared store (Redis) answers; always true in process."""
@@ -156,11 +165,44 @@ class MemoryGuards:
         self._notified[chat_id] = now
         return Flood.NOTIFY
 
+    def turn(
+        self, chat_id: int, update_id: int | None, *, ordered: bool = False
+    ) -> AbstractAsyncContextManager[Flood]:
+        return _composed_turn(self, chat_id, update_id, ordered)
+
     async def ping(self) -> bool:
         return True
 
     async def close(self) -> None:
         self._locks.clear()
+
+
+# KEYS: the chat's lock, its flood counter. ARGV: token, lock ms, counter seconds.
+# The message count in the window once the lock is taken; -1 while another turn holds it.
+_LOCK_AND_COUNT = """
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
+  local count = redis.call('incr', KEYS[2])
+  redis.call('expire', KEYS[2], ARGV[3])
+  return count
+end
+return -1
+"""
+
+# KEYS: the chat's lock, the update's mark. ARGV: token, done|failed|none, mark seconds.
+# 1 if this turn still held the lock, 0 if it had expired.
+_UNLOCK_AND_MARK = """
+local held = 0
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('del', KEYS[1])
+  held = 1
+end
+if ARGV[2] == 'done' then
+  redis.call('set', KEYS[2], '2', 'EX', ARGV[3])
+elseif ARGV[2] == 'failed' then
+  redis.call('del', KEYS[2])
+end
+return held
+"""
 
 
 class RedisGuards:
@@ -172,6 +214,8 @@ class RedisGuards:
         self.redis = redis
         self._limit, self._seconds = flood_messages, flood_seconds
         self._prefix = prefix
+        self._lock_and_count = redis.register_script(_LOCK_AND_COUNT)
+        self._unlock_and_mark = redis.register_script(_UNLOCK_AND_MARK)
 
     @asynccontextmanager
     async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
@@ -189,6 +233,51 @@ class RedisGuards:
             try:
                 await lock.release()
             except LockError:
+                logger.warning("a chat lock expired before its turn finished")
+
+    def turn(
+        self, chat_id: int, update_id: int | None, *, ordered: bool = False
+    ) -> AbstractAsyncContextManager[Flood]:
+        if ordered and update_id is not None:
+            return _composed_turn(self, chat_id, update_id, ordered)
+        return self._turn(chat_id, update_id)
+
+    @asynccontextmanager
+    async def _turn(self, chat_id: int, update_id: int | None) -> AsyncIterator[Flood]:
+        """`turn` in two round trips instead of five: one script takes the lock and counts
+        the message, another releases the lock and marks the update."""
+        lock = f"{self._prefix}:lock:chat:{chat_id}"
+        window = int(time.time() // self._seconds)
+        counter = f"{self._prefix}:flood:{chat_id}:{window}"
+        update = f"{self._prefix}:update:{update_id}"
+        token = secrets.token_hex(8)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        try:
+            while (
+                count := int(
+                    await self._lock_and_count(
+                        keys=[lock, counter],
+                        args=[token, LOCK_SECONDS * 1000, int(self._seconds) + 1],
+                    )
+                )
+            ) < 0:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
+                await asyncio.sleep(0.005)
+        except BaseException:
+            if update_id is not None:
+                await self.end_update(update_id, done=False)  # free for a redelivery
+            raise
+        done = False
+        try:
+            yield await self._verdict(chat_id, window, count)
+            done = True
+        finally:
+            outcome = "none" if update_id is None else "done" if done else "failed"
+            held = await self._unlock_and_mark(
+                keys=[lock, update], args=[token, outcome, SEEN_SECONDS]
+            )
+            if not held:
                 logger.warning("a chat lock expired before its turn finished")
 
     def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
@@ -243,7 +332,11 @@ class RedisGuards:
             pipe.incr(key)
             pipe.expire(key, int(self._seconds) + 1)
             count, _ = await pipe.execute()
-        if int(count) <= self._limit:
+        return await self._verdict(chat_id, window, int(count))
+
+    async def _verdict(self, chat_id: int, window: int, count: int) -> Flood:
+        """The flood verdict for the chat's `count`th message in this window."""
+        if count <= self._limit:
             return Flood.ALLOW
         told = await self.redis.set(
             f"{self._prefix}:flood-told:{chat_id}:{window}", "1", nx=True, ex=int(self._seconds) + 1
@@ -258,6 +351,26 @@ class RedisGuards:
 
     async def close(self) -> None:
         await self.redis.aclose(close_connection_pool=True)
+
+
+@asynccontextmanager
+async def _composed_turn(
+    guards: Guards, chat_id: int, update_id: int | None, ordered: bool
+) -> AsyncIterator[Flood]:
+    """`Guards.turn` from the guard's parts (in process, and Redis's ordered turns)."""
+    done = False
+    try:
+        lock = (
+            guards.chat_turn(chat_id, update_id)
+            if ordered and update_id is not None
+            else guards.chat_lock(chat_id)
+        )
+        async with lock:
+            yield await guards.flood(chat_id)
+            done = True
+    finally:
+        if update_id is not None:
+            await guards.end_update(update_id, done=done)
 
 
 async def _settled(

@@ -181,20 +181,8 @@ class Conversations:
         update_id = incoming.update_id
         if update_id is not None and await self._handled_elsewhere(update_id):
             return TurnResult(Outcome.DUPLICATE)
-        done = False
-        try:
-            turn = (
-                self.guards.chat_turn(incoming.chat_id, update_id)
-                if update_id is not None and self.ordered
-                else self.guards.chat_lock(incoming.chat_id)
-            )
-            async with turn:
-                result = await self._turn(incoming)
-            done = True
-            return result
-        finally:
-            if update_id is not None:
-                await self.guards.end_update(update_id, done=done)
+        async with self.guards.turn(incoming.chat_id, update_id, ordered=self.ordered) as flood:
+            return await self._turn(incoming, flood)
 
     async def _handled_elsewhere(self, update_id: int) -> bool:
         """Whether another delivery of this update handled it (or is handling it: then the
@@ -206,8 +194,7 @@ class Conversations:
             return True
         return not await self.guards.begin_update(update_id)  # the other one failed
 
-    async def _turn(self, incoming: Incoming) -> TurnResult:
-        flood = await self.guards.flood(incoming.chat_id)
+    async def _turn(self, incoming: Incoming, flood: Flood) -> TurnResult:
         classification, assumed = None, None
         if flood is Flood.ALLOW:
             classification, assumed = await self._classify_if_needed(incoming)

@@ -126,3 +126,52 @@ async def test_a_repeated_delivery_waits_for_the_first_to_settle(guards: Guards)
     assert await guards.begin_update(22)  # this delivery takes it
     with pytest.raises(TimeoutError):
         await guards.settled(22, within=0.1)
+
+
+async def test_a_turn_holds_the_chat_counts_the_message_and_marks_the_update(
+    guards: Guards,
+) -> None:
+    verdicts = []
+    for update_id in range(100, 105):
+        assert await guards.begin_update(update_id)
+        async with guards.turn(5, update_id) as flood:
+            verdicts.append(flood)
+        assert not await guards.begin_update(update_id)  # handled
+        assert await guards.settled(update_id, within=1)
+    assert verdicts == [Flood.ALLOW] * 3 + [Flood.NOTIFY, Flood.QUIET]
+
+    assert await guards.begin_update(200)
+    with pytest.raises(RuntimeError):
+        async with guards.turn(6, 200):
+            raise RuntimeError("the turn failed")
+    assert await guards.begin_update(200)  # free again: a redelivery is handled
+
+    async with guards.turn(6, None) as flood:  # no update id (the console)
+        assert flood is Flood.ALLOW
+
+
+async def test_a_turn_waits_for_the_chats_other_turns_and_locks(guards: Guards) -> None:
+    order: list[str] = []
+    released = asyncio.Event()
+
+    async def staff() -> None:
+        async with guards.chat_lock(8):
+            order.append("staff")
+            await released.wait()
+
+    async def customer(name: str, update_id: int) -> None:
+        async with guards.turn(8, update_id):
+            order.append(f"{name} in")
+            await asyncio.sleep(0.02)
+            order.append(f"{name} out")
+
+    holder = asyncio.create_task(staff())
+    await asyncio.sleep(0.02)
+    first = asyncio.create_task(customer("a", 300))
+    second = asyncio.create_task(customer("b", 301))
+    await asyncio.sleep(0.05)
+    assert order == ["staff"]  # both wait for the staff action
+    released.set()
+    await asyncio.gather(holder, first, second)
+    assert sorted(order[1:3]) in (["a in", "a out"], ["b in", "b out"])
+    assert order[1][0] == order[2][0]  # one turn at a time
