@@ -16,7 +16,6 @@ import asyncio
 import os
 import random
 import signal
-import statistics
 import sys
 import tempfile
 import time
@@ -27,13 +26,11 @@ import yaml
 from redis.asyncio import Redis
 
 from bench.databases import temporary_postgresql
+from bench.results import Latency, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
-from prima.storage.database import create_engine, sessions
-from prima.storage.models import Case
-from prima.storage.repository import Repository
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.instances import peak_rss_mb
 
@@ -138,27 +135,18 @@ async def bench(
     await bot.wait()
     await telegram.stop()
 
-    engine = create_engine(database)
-    async with sessions(engine)() as session:
-        cases = await Repository(session).count(Case)
-    await engine.dispose()
+    cases = await cases_opened(database)
     everyone = [user for mine in users for user in mine]
     replies = sum(len(telegram.sent[user]) for user in everyone)
     updates = len(everyone) * TURNS
-    ms = sorted(x * 1000 for x in latencies)
-    p50, p95 = statistics.median(ms), ms[int(len(ms) * 0.95) - 1]
     mode = "Redis" if redis_url else "no Redis"
     print(
         f"{mode:>8}: {customers} customers × {rounds} conversations (think {think:g} s), "
-        f"{updates} updates in "
-        f"{elapsed:.1f} s = "
-        f"{updates / elapsed:.0f} updates/s; reply latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-        f"max {ms[-1]:.0f} ms; replies {replies}/{updates} expected, "
-        f"cases {cases}/{len(everyone)}; "
-        f"bot peak RSS {rss:.0f} MB"
+        f"{updates} updates in {elapsed:.1f} s = {updates / elapsed:.0f} updates/s; "
+        f"{Latency.of(latencies)}; replies {replies}/{updates} expected, "
+        f"cases {cases}/{len(everyone)}; bot peak RSS {rss:.0f} MB"
     )
-    if replies != updates or cases != len(everyone):
-        raise SystemExit("lost or duplicated replies")
+    require_exactly_once(replies, updates, cases, len(everyone))
 
 
 async def main() -> None:

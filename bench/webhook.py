@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -25,13 +24,11 @@ from redis.asyncio import Redis
 
 from bench.conversation import CONFIRM, SCRIPT, TURNS
 from bench.databases import temporary_postgresql
+from bench.results import Latency, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
-from prima.storage.database import create_engine, sessions
-from prima.storage.models import Case
-from prima.storage.repository import Repository
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.instances import Bots, Telegram, pressed, said
 
@@ -54,7 +51,6 @@ async def customer(
 async def bench(
     customers: int, instances: int, rasa: LocalRasaServer, root: Path, think: float
 ) -> None:
-
     bot_api = FakeTelegram()
     await bot_api.start()
     redis_url = "redis://127.0.0.1:6379/12"
@@ -91,23 +87,17 @@ async def bench(
         rss = bots.peak_rss_mb()
         await bots.stop()
         await bot_api.stop()
-        engine = create_engine(database)
-        async with sessions(engine)() as session:
-            cases = await Repository(session).count(Case)
-        await engine.dispose()
+        cases = await cases_opened(database)
     replies = sum(len(bot_api.sent[200_000 + n]) for n in range(customers))
     updates = customers * TURNS
-    ms = sorted(x * 1000 for x in latencies)
-    p50, p95 = statistics.median(ms), ms[int(len(ms) * 0.95) - 1]
     print(
         f"{instances} instance(s): {customers} customers (think {think:g} s), {updates} updates "
-        f"in {elapsed:.1f} s = {updates / elapsed:.0f} updates/s; reply latency p50 {p50:.0f} "
-        f"ms, p95 {p95:.0f} ms, max {ms[-1]:.0f} ms; replies {replies}/{updates}, cases "
-        f"{cases}/{customers}; peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB",
+        f"in {elapsed:.1f} s = {updates / elapsed:.0f} updates/s; {Latency.of(latencies)}; "
+        f"replies {replies}/{updates}, cases {cases}/{customers}; "
+        f"peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB",
         flush=True,
     )
-    if replies != updates or cases != customers:
-        raise SystemExit("lost or duplicated replies")
+    require_exactly_once(replies, updates, cases, customers)
 
 
 async def main() -> None:

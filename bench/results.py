@@ -1,0 +1,42 @@
+"""What a benchmark run measured, and whether every customer got exactly what was owed."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from prima.storage.database import create_engine, sessions
+from prima.storage.models import Case
+from prima.storage.repository import Repository
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """Reply latency figures, in milliseconds."""
+
+    p50: float
+    p95: float
+    max: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency:
+        ms = sorted(x * 1000 for x in seconds)
+        return cls(statistics.median(ms), ms[int(len(ms) * 0.95) - 1], ms[-1])
+
+    def __str__(self) -> str:
+        return f"reply latency p50 {self.p50:.0f} ms, p95 {self.p95:.0f} ms, max {self.max:.0f} ms"
+
+
+async def cases_opened(database: str) -> int:
+    """How many cases the run's database holds (its URL)."""
+    engine = create_engine(database)
+    async with sessions(engine)() as session:
+        cases = await Repository(session).count(Case)
+    await engine.dispose()
+    return cases
+
+
+def require_exactly_once(replies: int, updates: int, cases: int, conversations: int) -> None:
+    """Every update got one reply and every conversation one case; else the run failed."""
+    if replies != updates or cases != conversations:
+        raise SystemExit("lost or duplicated replies")
