@@ -34,6 +34,7 @@ ORDER_WAIT_SECONDS = 10.0
 SETTLE_SECONDS = 60.0
 _SETTLE_POLL_SECONDS = 0.02
 _ORDER_POLL_SECONDS = 0.003
+_LOCK_POLL_SECONDS = 0.005  # a busy chat lock is tried again this often
 
 
 class Flood(Enum):
@@ -217,12 +218,22 @@ class RedisGuards:
         self._lock_and_count = redis.register_script(_LOCK_AND_COUNT)
         self._unlock_and_mark = redis.register_script(_UNLOCK_AND_MARK)
 
+    # One place for the key names: the turn's scripts and redis-py's lock must agree.
+    def _lock_key(self, chat_id: int) -> str:
+        return f"{self._prefix}:lock:chat:{chat_id}"
+
+    def _update_key(self, update_id: int | None) -> str:
+        return f"{self._prefix}:update:{update_id}"
+
+    def _flood_key(self, chat_id: int, window: int) -> str:
+        return f"{self._prefix}:flood:{chat_id}:{window}"
+
     @asynccontextmanager
     async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
         lock = self.redis.lock(
-            f"{self._prefix}:lock:chat:{chat_id}",
+            self._lock_key(chat_id),
             timeout=LOCK_SECONDS,
-            sleep=0.005,
+            sleep=_LOCK_POLL_SECONDS,
             blocking_timeout=LOCK_WAIT_SECONDS,
         )
         if not await lock.acquire():
@@ -246,10 +257,10 @@ class RedisGuards:
     async def _turn(self, chat_id: int, update_id: int | None) -> AsyncIterator[Flood]:
         """`turn` in two round trips instead of five: one script takes the lock and counts
         the message, another releases the lock and marks the update."""
-        lock = f"{self._prefix}:lock:chat:{chat_id}"
+        lock = self._lock_key(chat_id)
         window = int(time.time() // self._seconds)
-        counter = f"{self._prefix}:flood:{chat_id}:{window}"
-        update = f"{self._prefix}:update:{update_id}"
+        counter = self._flood_key(chat_id, window)
+        update = self._update_key(update_id)
         token = secrets.token_hex(8)
         deadline = time.monotonic() + LOCK_WAIT_SECONDS
         try:
@@ -263,7 +274,7 @@ class RedisGuards:
             ) < 0:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
-                await asyncio.sleep(0.005)
+                await asyncio.sleep(_LOCK_POLL_SECONDS)
         except BaseException:
             if update_id is not None:
                 await self.end_update(update_id, done=False)  # free for a redelivery
@@ -304,18 +315,18 @@ class RedisGuards:
         )
 
     async def begin_update(self, update_id: int) -> bool:
-        key = f"{self._prefix}:update:{update_id}"
+        key = self._update_key(update_id)
         return bool(await self.redis.set(key, "1", nx=True, ex=IN_FLIGHT_SECONDS))
 
     async def end_update(self, update_id: int, *, done: bool) -> None:
-        key = f"{self._prefix}:update:{update_id}"
+        key = self._update_key(update_id)
         if done:
             await self.redis.set(key, "2", ex=SEEN_SECONDS)
         else:
             await self.redis.delete(key)
 
     async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
-        key = f"{self._prefix}:update:{update_id}"
+        key = self._update_key(update_id)
 
         async def state() -> bool | None:
             mark = await self.redis.get(key)
@@ -327,7 +338,7 @@ class RedisGuards:
 
     async def flood(self, chat_id: int) -> Flood:
         window = int(time.time() // self._seconds)
-        key = f"{self._prefix}:flood:{chat_id}:{window}"
+        key = self._flood_key(chat_id, window)
         async with self.redis.pipeline(transaction=True) as pipe:
             pipe.incr(key)
             pipe.expire(key, int(self._seconds) + 1)
