@@ -104,12 +104,12 @@ class _InlineSQLite(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if fn == self._conn.close or _is_pragma(args):
+        if fn == self._conn.close or _runs(args, "PRAGMA"):
             return await super()._execute(fn, *args, **kwargs)  # type: ignore[no-untyped-call]
         try:
             return fn(*args, **kwargs)
         except sqlite3.OperationalError as exc:
-            if not (_is_begin(args) and _is_busy(exc)):
+            if not (_runs(args, "BEGIN ") and _is_busy(exc)):
                 raise
         # Another connection holds the write lock: wait for it off the loop.
         return await super()._execute(self._waiting, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
@@ -157,12 +157,9 @@ class _Checkpointer(threading.Thread):
             self.join()
 
 
-def _is_pragma(args: tuple[Any, ...]) -> bool:
-    return bool(args) and isinstance(args[0], str) and args[0].lstrip()[:6].upper() == "PRAGMA"
-
-
-def _is_begin(args: tuple[Any, ...]) -> bool:
-    return bool(args) and isinstance(args[0], str) and args[0].lstrip()[:6].upper() == "BEGIN "
+def _runs(args: tuple[Any, ...], word: str) -> bool:
+    """Whether the call runs an SQL statement that starts with `word`."""
+    return bool(args) and isinstance(args[0], str) and args[0].lstrip()[: len(word)].upper() == word
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

@@ -224,11 +224,15 @@ class Repository:
             self._conversations[customer_id] = await self.session.get(Conversation, customer_id)
         row = self._conversations[customer_id]
         if row is None:
-            row = Conversation(customer_id=customer_id, turns=0)
+            row = Conversation(
+                customer_id=customer_id,
+                step=state.step.value,
+                data=state.to_dict(),
+                turns=1,
+                updated_at=now,
+            )
             self.session.add(row)
             self._conversations[customer_id] = row
-            row.step, row.data, row.updated_at = state.step.value, state.to_dict(), now
-            row.turns = 1
             return
         # Every turn: a prebuilt UPDATE; the row read this transaction is kept in step with it
         # (as loaded, so the unit of work has nothing more to write).
