@@ -59,7 +59,7 @@ nlu-eval: setup
 ##   Redis), then webhook mode with 1 and 2 bot processes on PostgreSQL + Redis (bench-webhook)
 ##   `make bench CUSTOMERS=300 THINK=0 ROUNDS=1` saturates the bot; each customer holds ROUNDS
 ##   conversations one after another (steadier figures than one short burst)
-CUSTOMERS ?= 70
+CUSTOMERS ?= 130
 THINK ?= 1
 ROUNDS ?= 4
 bench: setup
