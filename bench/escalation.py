@@ -63,6 +63,12 @@ class CountingSender:
         self.sent += 1
         return self.sent
 
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        self.sent += 1
+        return self.sent
+
 
 async def fill(url: str, cases: int, due: int, policy: str, now: datetime) -> None:
     engine = create_engine(url)
@@ -135,7 +141,8 @@ async def fill(url: str, cases: int, due: int, policy: str, now: datetime) -> No
 
 async def scan(url: str, now: datetime) -> tuple[str, list[float]]:
     engine = create_engine(url)
-    compiled = due_query(now, 200).compile(dialect=postgresql.dialect())
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]  # SQLAlchemy's, untyped
+    compiled = due_query(now, 200).compile(dialect=dialect)
     sql = re.sub(
         r"%\((\w+)\)s(::(?:VARCHAR|INTEGER|TIMESTAMP WITH TIME ZONE))?", r":\1", str(compiled)
     )
