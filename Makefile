@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-12)
 
-.PHONY: setup run console test lint typecheck compose-tool nlu-eval bench bench-webhook bench-escalation clean
+.PHONY: setup run console test lint typecheck compose-tool nlu-eval nlu-compare bench bench-webhook bench-escalation clean
 
 ## setup: the app's virtualenv (.venv) and the Rasa environment (cached, built once)
 setup: $(STAMP)
@@ -54,6 +54,13 @@ typecheck: $(STAMP)
 CV_REPEATS ?= 1
 nlu-eval: setup
 	$(BIN)/prima nlu-eval --cv-repeats $(CV_REPEATS)
+
+## nlu-compare: pipelines and the baseline cross-validated on the same folds, compared pairwise
+##   `make nlu-compare CONFIGS="nlu/config.yml /tmp/variant.yml" SEEDS=0,1,2` (≈2.5 min per config and seed)
+CONFIGS ?= nlu/config.yml
+SEEDS ?= 0,1,2
+nlu-compare: setup
+	$(BIN)/prima nlu-compare $(CONFIGS) --seeds $(SEEDS)
 
 ## bench: simulated customers through the fake Bot API, the real bot and Rasa: polling (no Redis,
 ##   Redis), then webhook mode with 1 and 2 bot processes on PostgreSQL + Redis (bench-webhook)

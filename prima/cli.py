@@ -120,6 +120,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", default="reports/nlu", help="report directory")
     evaluate.set_defaults(handler=_nlu_eval)
 
+    paired = commands.add_parser(
+        "nlu-compare", help="cross-validate pipelines and the baseline on the same folds"
+    )
+    paired.add_argument(
+        "configs", nargs="*", type=Path, help="pipeline configs (default: nlu/config.yml)"
+    )
+    paired.add_argument("--seeds", default="0,1,2", help="one repeat per seed, each new folds")
+    paired.add_argument("--folds", type=int, default=5)
+    paired.add_argument("--out", default="reports/nlu", help="report directory")
+    paired.set_defaults(handler=_nlu_compare)
+
     lint = commands.add_parser("lint-templates", help="check every message for positive phrasing")
     lint.set_defaults(handler=_lint_templates)
 
@@ -338,6 +349,18 @@ def _nlu_eval(runtime: Runtime, args: argparse.Namespace) -> int:
     return run_evaluation(
         runtime, args.folds, args.latency_requests, args.out, cv_repeats=args.cv_repeats
     )
+
+
+def _nlu_compare(runtime: Runtime, args: argparse.Namespace) -> int:
+    from nlu.comparison import run_comparison
+    from nlu.training import NLUProject
+
+    project = NLUProject()
+    configs = [c.resolve() for c in args.configs] or [project.config]
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
+    out = Path(args.out)
+    print(run_comparison(runtime.rasa_env, project.data, configs, seeds, args.folds, out))
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,200 @@
+"""`prima nlu-compare`: pipelines and the baseline cross-validated on the same folds.
+
+`make nlu-eval` cross-validates the shipped pipeline with Rasa's own random folds and the
+baseline with other folds, so a difference between them mixes the models with the split.
+Here every config and the baseline are scored on the same folds (drawn from a seed, once per
+repeat), and each pair is compared fold by fold: the mean of the paired differences, and on
+how many of the folds one was ahead. Choose between pipelines with this before scoring the
+held-out set (docs/nlu.md).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nlu.baseline import TfidfBaseline
+from nlu.environment import RASA_ADDONS, RasaEnvironment
+from nlu.metrics import score
+from nlu.training import TrainingError
+
+BASELINE = "baseline"
+# How the Rasa-side script (nlu/rasa_addons/paired_folds.py) starts its progress lines.
+PROGRESS = "seed "
+
+
+@dataclass(frozen=True, slots=True)
+class FoldRun:
+    """One repeat: each example's fold, and every model's prediction for it when held back."""
+
+    seed: int
+    texts: list[str]
+    intents: list[str]
+    folds: list[int]
+    predicted: dict[str, list[str]]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FoldRun:
+        return cls(
+            seed=int(data["seed"]),
+            texts=[str(t) for t in data["texts"]],
+            intents=[str(i) for i in data["intents"]],
+            folds=[int(f) for f in data["folds"]],
+            predicted={str(k): [str(p) for p in v] for k, v in data["predicted"].items()},
+        )
+
+    def with_baseline(self) -> FoldRun:
+        """The baseline trained and scored on the same folds, added to the predictions."""
+        predicted = [""] * len(self.texts)
+        for fold in sorted(set(self.folds)):
+            train = [i for i, f in enumerate(self.folds) if f != fold]
+            test = [i for i, f in enumerate(self.folds) if f == fold]
+            model = TfidfBaseline().fit(
+                [self.texts[i] for i in train], [self.intents[i] for i in train]
+            )
+            labels = model.predict([self.texts[i] for i in test])
+            for index, label in zip(test, labels, strict=True):
+                predicted[index] = label
+        return FoldRun(
+            self.seed, self.texts, self.intents, self.folds, self.predicted | {BASELINE: predicted}
+        )
+
+    def fold_scores(self, model: str) -> list[float]:
+        """Complaint macro-F1 of `model` on each fold."""
+        scores = []
+        for fold in sorted(set(self.folds)):
+            test = [i for i, f in enumerate(self.folds) if f == fold]
+            truth = [self.intents[i] for i in test]
+            scores.append(score(truth, [self.predicted[model][i] for i in test]).complaint_macro_f1)
+        return scores
+
+    def pooled_score(self, model: str) -> float:
+        """Complaint macro-F1 over all folds' predictions together (as Rasa reports it)."""
+        return score(self.intents, self.predicted[model]).complaint_macro_f1
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """`first` against `second` over every fold of every repeat."""
+
+    first: str
+    second: str
+    mean_difference: float
+    ahead: int
+    behind: int
+    folds: int
+
+
+def compare(runs: Sequence[FoldRun], models: Sequence[str]) -> dict[str, Any]:
+    """Per model: the pooled score of each repeat; per pair: the paired fold differences."""
+    per_model = {m: [run.pooled_score(m) for run in runs] for m in models}
+    pairs = []
+    for i, first in enumerate(models):
+        for second in models[i + 1 :]:
+            differences = [
+                a - b
+                for run in runs
+                for a, b in zip(run.fold_scores(first), run.fold_scores(second), strict=True)
+            ]
+            pairs.append(
+                Pairing(
+                    first,
+                    second,
+                    sum(differences) / len(differences),
+                    sum(d > 0 for d in differences),
+                    sum(d < 0 for d in differences),
+                    len(differences),
+                )
+            )
+    return {"per_model": per_model, "pairs": pairs}
+
+
+def cross_validate_paired(
+    env: RasaEnvironment, data: Path, configs: Sequence[Path], seeds: Sequence[int], folds: int
+) -> list[FoldRun]:
+    """Each seed's folds, every config trained and scored in the Rasa environment, and the
+    baseline on the same folds."""
+    env.require()
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="prima-compare-") as tmp:
+        for seed in seeds:
+            out = Path(tmp) / f"seed-{seed}.json"
+            command = [str(env.python), "-m", "paired_folds", "--data", str(data)]
+            command += ["--seed", str(seed), "--folds", str(folds), "--out", str(out)]
+            with subprocess.Popen(
+                command + [str(c) for c in configs],
+                env=env.subprocess_env(),
+                cwd=RASA_ADDONS,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            ) as process:
+                assert process.stderr is not None
+                tail: list[str] = []
+                for line in process.stderr:  # Rasa's progress bars and logs: only ours shown
+                    if line.startswith(PROGRESS):
+                        print(line.rstrip(), flush=True)
+                    tail = [*tail[-19:], line.rstrip()]
+            if process.returncode != 0:
+                raise TrainingError(
+                    f"paired cross-validation failed (seed {seed}):\n" + "\n".join(tail)
+                )
+            runs.append(FoldRun.from_json(json.loads(out.read_text())).with_baseline())
+    return runs
+
+
+def summary(result: dict[str, Any], names: dict[str, str]) -> str:
+    """The comparison as Markdown tables (`names`: a short name per model)."""
+    lines = ["| model | complaint macro-F1 per repeat | mean |", "|---|---|---|"]
+    for model, values in result["per_model"].items():
+        each = ", ".join(f"{v:.3f}" for v in values)
+        lines.append(f"| {names[model]} | {each} | {sum(values) / len(values):.3f} |")
+    lines += ["", "| pair (a vs b) | mean paired difference | folds a ahead / behind |"]
+    lines.append("|---|---|---|")
+    for pair in result["pairs"]:
+        lines.append(
+            f"| {names[pair.first]} vs {names[pair.second]} | {pair.mean_difference:+.4f} "
+            f"| {pair.ahead} / {pair.behind} of {pair.folds} |"
+        )
+    return "\n".join(lines)
+
+
+def run_comparison(
+    env: RasaEnvironment,
+    data: Path,
+    configs: Sequence[Path],
+    seeds: Sequence[int],
+    folds: int,
+    out: Path,
+) -> str:
+    runs = cross_validate_paired(env, data, configs, seeds, folds)
+    models = [str(c) for c in configs] + [BASELINE]
+    names = {str(c): c.name for c in configs} | {BASELINE: BASELINE}
+    table = summary(compare(runs, models), names)
+    out.mkdir(parents=True, exist_ok=True)
+    header = (
+        f"# Paired cross-validation\n\n{folds} folds × seeds {', '.join(map(str, seeds))}, "
+        f"{len(runs[0].texts)} training examples; configs: "
+        + ", ".join(f"`{c}`" for c in configs)
+        + "\n\n"
+    )
+    (out / "comparison.md").write_text(header + table + "\n", encoding="utf-8")
+    (out / "comparison.json").write_text(
+        json.dumps([_as_json(run) for run in runs]), encoding="utf-8"
+    )
+    return table
+
+
+def _as_json(run: FoldRun) -> dict[str, Any]:
+    return {
+        "seed": run.seed,
+        "texts": run.texts,
+        "intents": run.intents,
+        "folds": run.folds,
+        "predicted": run.predicted,
+    }
