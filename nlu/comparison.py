@@ -19,13 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from nlu.baseline import TfidfBaseline
-from nlu.environment import RASA_ADDONS, RasaEnvironment
+from nlu.dataset import NLU_DIR
+from nlu.environment import RasaEnvironment
 from nlu.metrics import score
 from nlu.training import TrainingError
 
 BASELINE = "baseline"
-# How the Rasa-side script (nlu/rasa_addons/paired_folds.py) starts its progress lines.
-PROGRESS = "seed "
+# The Rasa-side script, and what it starts its progress lines with.
+PAIRED_FOLDS = NLU_DIR / "rasa_tools" / "paired_folds.py"
+PROGRESS = "paired folds: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,12 +126,12 @@ def cross_validate_paired(
     with tempfile.TemporaryDirectory(prefix="prima-compare-") as tmp:
         for seed in seeds:
             out = Path(tmp) / f"seed-{seed}.json"
-            command = [str(env.python), "-m", "paired_folds", "--data", str(data)]
+            command = [str(env.python), str(PAIRED_FOLDS), "--data", str(data)]
             command += ["--seed", str(seed), "--folds", str(folds), "--out", str(out)]
             with subprocess.Popen(
                 command + [str(c) for c in configs],
                 env=env.subprocess_env(),
-                cwd=RASA_ADDONS,
+                cwd=PAIRED_FOLDS.parent,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -137,8 +139,8 @@ def cross_validate_paired(
                 assert process.stderr is not None
                 tail: list[str] = []
                 for line in process.stderr:  # Rasa's progress bars and logs: only ours shown
-                    if line.startswith(PROGRESS):
-                        print(line.rstrip(), flush=True)
+                    if PROGRESS in line:  # a progress bar's last frame may share its line
+                        print(line[line.index(PROGRESS) :].rstrip(), flush=True)
                     tail = [*tail[-19:], line.rstrip()]
             if process.returncode != 0:
                 raise TrainingError(

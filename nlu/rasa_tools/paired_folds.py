@@ -1,6 +1,10 @@
 """Cross-validation of several pipelines on the same folds. Runs inside the Rasa environment.
 
-    python -m paired_folds --data nlu/data --seed 0 --folds 5 --out folds.json a.yml b.yml
+    python nlu/rasa_tools/paired_folds.py --data nlu/data --seed 0 --out folds.json a.yml b.yml
+
+(with the Rasa environment's Python and `nlu/rasa_addons` on PYTHONPATH, as `prima
+nlu-compare` runs it). It lives apart from `nlu/rasa_addons`, whose files shape the model
+and are part of its fingerprint; this one only evaluates.
 
 `rasa test nlu --cross-validation` draws new folds on every run, so two pipelines (or a
 pipeline and the baseline) are never scored on the same split, and the fold-to-fold spread
@@ -27,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 FALLBACK_INTENT = "nlu_fallback"
+PROGRESS = "paired folds: "  # what `prima nlu-compare` shows of this script's output
 
 
 def _folds(intents: list[str], folds: int, seed: int) -> list[int]:
@@ -92,7 +97,7 @@ def run(data: Path, configs: list[Path], folds: int, seed: int, work: Path) -> d
             for index, answer in zip(held_back, answers, strict=True):
                 predicted[str(config)][index] = answer
             print(
-                f"seed {seed}, fold {fold + 1}/{folds}, {config.name}: "
+                f"{PROGRESS}seed {seed}, fold {fold + 1}/{folds}, {config.name}: "
                 f"{time.monotonic() - started:.0f} s",
                 file=sys.stderr,
                 flush=True,
