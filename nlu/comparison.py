@@ -14,7 +14,7 @@ import json
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -187,16 +187,6 @@ def run_comparison(
     )
     (out / "comparison.md").write_text(header + table + "\n", encoding="utf-8")
     (out / "comparison.json").write_text(
-        json.dumps([_as_json(run) for run in runs]), encoding="utf-8"
+        json.dumps([asdict(run) for run in runs]), encoding="utf-8"
     )
     return table
-
-
-def _as_json(run: FoldRun) -> dict[str, Any]:
-    return {
-        "seed": run.seed,
-        "texts": run.texts,
-        "intents": run.intents,
-        "folds": run.folds,
-        "predicted": run.predicted,
-    }
