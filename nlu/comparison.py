@@ -92,10 +92,16 @@ class Pairing:
     folds: int
 
 
-def compare(runs: Sequence[FoldRun], models: Sequence[str]) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    per_model: dict[str, list[float]]  # the pooled score of each repeat
+    pairs: list[Pairing]
+
+
+def compare(runs: Sequence[FoldRun], models: Sequence[str]) -> Comparison:
     """Per model: the pooled score of each repeat; per pair: the paired fold differences."""
     per_model = {m: [run.pooled_score(m) for run in runs] for m in models}
-    pairs = []
+    pairs: list[Pairing] = []
     for i, first in enumerate(models):
         for second in models[i + 1 :]:
             differences = [
@@ -113,7 +119,7 @@ def compare(runs: Sequence[FoldRun], models: Sequence[str]) -> dict[str, Any]:
                     len(differences),
                 )
             )
-    return {"per_model": per_model, "pairs": pairs}
+    return Comparison(per_model, pairs)
 
 
 def cross_validate_paired(
@@ -150,15 +156,15 @@ def cross_validate_paired(
     return runs
 
 
-def summary(result: dict[str, Any], names: dict[str, str]) -> str:
+def summary(result: Comparison, names: dict[str, str]) -> str:
     """The comparison as Markdown tables (`names`: a short name per model)."""
     lines = ["| model | complaint macro-F1 per repeat | mean |", "|---|---|---|"]
-    for model, values in result["per_model"].items():
+    for model, values in result.per_model.items():
         each = ", ".join(f"{v:.3f}" for v in values)
         lines.append(f"| {names[model]} | {each} | {sum(values) / len(values):.3f} |")
     lines += ["", "| pair (a vs b) | mean paired difference | folds a ahead / behind |"]
     lines.append("|---|---|---|")
-    for pair in result["pairs"]:
+    for pair in result.pairs:
         lines.append(
             f"| {names[pair.first]} vs {names[pair.second]} | {pair.mean_difference:+.4f} "
             f"| {pair.ahead} / {pair.behind} of {pair.folds} |"

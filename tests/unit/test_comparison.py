@@ -29,11 +29,11 @@ def test_pairs_are_compared_fold_by_fold() -> None:
     assert first < 1.0 and second == 1.0
     result = compare([run], ["a", "b"])
 
-    (pair,) = result["pairs"]
+    (pair,) = result.pairs
     assert (pair.first, pair.second, pair.ahead, pair.behind, pair.folds) == ("a", "b", 1, 0, 2)
     assert pair.mean_difference == pytest.approx((1.0 - first) / 2)
-    assert result["per_model"]["a"] == [1.0]
-    assert result["per_model"]["b"][0] < 1.0
+    assert result.per_model["a"] == [1.0]
+    assert result.per_model["b"][0] < 1.0
     table = summary(result, {"a": "a.yml", "b": "b.yml"})
     assert "| a.yml vs b.yml | +" in table and "1 / 0 of 2" in table
 
