@@ -53,9 +53,8 @@ class FoldRun:
     def with_baseline(self) -> FoldRun:
         """The baseline trained and scored on the same folds, added to the predictions."""
         predicted = [""] * len(self.texts)
-        for fold in sorted(set(self.folds)):
-            train = [i for i, f in enumerate(self.folds) if f != fold]
-            test = [i for i, f in enumerate(self.folds) if f == fold]
+        for test in self.held_back():
+            train = sorted(set(range(len(self.texts))) - set(test))
             model = TfidfBaseline().fit(
                 [self.texts[i] for i in train], [self.intents[i] for i in train]
             )
@@ -66,14 +65,20 @@ class FoldRun:
             self.seed, self.texts, self.intents, self.folds, self.predicted | {BASELINE: predicted}
         )
 
+    def held_back(self) -> list[list[int]]:
+        """The examples each fold holds back (their indices), fold by fold."""
+        return [
+            [i for i, f in enumerate(self.folds) if f == fold] for fold in sorted(set(self.folds))
+        ]
+
     def fold_scores(self, model: str) -> list[float]:
         """Complaint macro-F1 of `model` on each fold."""
-        scores = []
-        for fold in sorted(set(self.folds)):
-            test = [i for i, f in enumerate(self.folds) if f == fold]
-            truth = [self.intents[i] for i in test]
-            scores.append(score(truth, [self.predicted[model][i] for i in test]).complaint_macro_f1)
-        return scores
+        return [
+            score(
+                [self.intents[i] for i in test], [self.predicted[model][i] for i in test]
+            ).complaint_macro_f1
+            for test in self.held_back()
+        ]
 
     def pooled_score(self, model: str) -> float:
         """Complaint macro-F1 over all folds' predictions together (as Rasa reports it)."""
@@ -101,14 +106,12 @@ class Comparison:
 def compare(runs: Sequence[FoldRun], models: Sequence[str]) -> Comparison:
     """Per model: the pooled score of each repeat; per pair: the paired fold differences."""
     per_model = {m: [run.pooled_score(m) for run in runs] for m in models}
+    # Every fold of every repeat, in the same order for each model.
+    per_fold = {m: [s for run in runs for s in run.fold_scores(m)] for m in models}
     pairs: list[Pairing] = []
     for i, first in enumerate(models):
         for second in models[i + 1 :]:
-            differences = [
-                a - b
-                for run in runs
-                for a, b in zip(run.fold_scores(first), run.fold_scores(second), strict=True)
-            ]
+            differences = [a - b for a, b in zip(per_fold[first], per_fold[second], strict=True)]
             pairs.append(
                 Pairing(
                     first,

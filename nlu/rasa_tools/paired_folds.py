@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-FALLBACK_INTENT = "nlu_fallback"
+FALLBACK_INTENT = "nlu_fallback"  # as nlu/response.py (not importable in the Rasa env)
 PROGRESS = "paired folds: "  # what `prima nlu-compare` shows of this script's output
 
 
