@@ -12,6 +12,8 @@ import yaml
 NLU_DIR = Path(__file__).resolve().parent
 TRAINING_DIR = NLU_DIR / "data"
 HELDOUT_DIR = NLU_DIR / "tests"
+# Messages in the style of real customers, scored on their own; not one of the tidy sets.
+REALISTIC_FILE = HELDOUT_DIR / "realistic.yml"
 
 # Rasa's inline entity annotation: [PRM-7K3Q](reference) or [x]{"entity": ...}
 _ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
@@ -55,7 +57,13 @@ def training_examples(directory: Path = TRAINING_DIR) -> list[Example]:
 
 
 def heldout_examples(directory: Path = HELDOUT_DIR) -> list[Example]:
-    return read_examples(yaml_files(directory))
+    """The tidy held-out sets (`heldout*.yml`), without the realistic set."""
+    return read_examples(p for p in directory.glob("heldout*.yml") if p.is_file())
+
+
+def realistic_examples(path: Path = REALISTIC_FILE) -> list[Example]:
+    """The realistic held-out set; empty while the file does not exist."""
+    return read_examples([path]) if path.is_file() else []
 
 
 def normalised(text: str) -> str:

@@ -1,4 +1,5 @@
-"""`make nlu-eval`: k-fold cross-validation, held-out scores, a baseline and parse latency."""
+"""`make nlu-eval`: k-fold cross-validation, held-out and realistic-set scores, a baseline and
+parse latency."""
 
 from __future__ import annotations
 
@@ -6,14 +7,30 @@ import asyncio
 import json
 import subprocess
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from itertools import cycle, islice
 from pathlib import Path
 from typing import Any
 
 from nlu.baseline import TfidfBaseline, cross_validate_baseline
-from nlu.dataset import heldout_examples, normalised, training_examples
+from nlu.dataset import (
+    Example,
+    heldout_examples,
+    normalised,
+    realistic_examples,
+    training_examples,
+)
 from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, score
+from nlu.realistic import (
+    RealisticScores,
+    answer_from_classification,
+    answers_never_falling_back,
+    realistic_targets,
+    score_realistic,
+)
+from nlu.realistic_report import headline_lines, markdown_parts
+from nlu.tables import confusion_table, scores_table
 from nlu.training import NLUProject, TrainingError
 from prima.bootstrap import Runtime
 from prima.core.complaint import Classification
@@ -29,8 +46,10 @@ def run_evaluation(
     Exits non-zero when a target is missed."""
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    train_set, heldout = training_examples(), heldout_examples()
-    leaked = {normalised(e.text) for e in train_set} & {normalised(e.text) for e in heldout}
+    train_set, heldout, realistic = training_examples(), heldout_examples(), realistic_examples()
+    leaked = {normalised(e.text) for e in train_set} & {
+        normalised(e.text) for e in heldout + realistic
+    }
     if leaked:
         raise TrainingError(f"held-out examples also appear in training data: {sorted(leaked)}")
 
@@ -46,29 +65,30 @@ def run_evaluation(
         "repeats": cv_repeats,
         "complaint_macro_f1_runs": [run["complaint_macro_f1"] for run in runs],
     }
-    baseline_runs = cross_validate_baseline(
-        [e.text for e in train_set], [e.intent for e in train_set], folds, range(cv_repeats)
-    )
+    train_texts, train_intents = [e.text for e in train_set], [e.intent for e in train_set]
+    baseline_runs = cross_validate_baseline(train_texts, train_intents, folds, range(cv_repeats))
     baseline_cross_validation = {
         "folds": folds,
         "repeats": cv_repeats,
         "complaint_macro_f1_runs": [score(t, p).complaint_macro_f1 for t, p in baseline_runs],
     }
 
-    print(f"scoring {len(heldout)} held-out examples on the trained model…", flush=True)
+    also = f" and {len(realistic)} realistic messages" if realistic else ""
+    print(f"scoring {len(heldout)} held-out examples{also} on the trained model…", flush=True)
     texts = [e.text for e in heldout]
     truth = [e.intent for e in heldout]
-    results, latencies = asyncio.run(
-        _classify_all(runtime, texts, [e.text for e in train_set], latency_requests)
+    realistic_texts = [e.text for e in realistic]
+    (results, realistic_results), latencies = asyncio.run(
+        _classify_all(runtime, texts, train_texts, latency_requests, realistic_texts)
     )
     model = score(truth, [r.intent or "none" for r in results])
     fallback_rate = sum(r.fallback for r in results) / len(results)
 
-    baseline = score(
-        truth,
-        TfidfBaseline()
-        .fit([e.text for e in train_set], [e.intent for e in train_set])
-        .predict(texts),
+    baseline_model = ScoredBaseline()
+    baseline_model.fit(train_texts, train_intents)
+    baseline = score(truth, baseline_model.predict(texts))
+    realistic_scores = (
+        _score_realistic(realistic, realistic_results, baseline_model) if realistic else None
     )
     latency = {
         "requests": len(latencies),
@@ -81,6 +101,8 @@ def run_evaluation(
         "heldout_above_baseline": model.complaint_macro_f1 > baseline.complaint_macro_f1,
         "parse_p95_at_most_30ms": latency["p95_ms"] <= TARGET_P95_MS,
     }
+    if realistic_scores:
+        targets |= realistic_targets(realistic_scores[0])
     report = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "training_examples": len(train_set),
@@ -92,25 +114,61 @@ def run_evaluation(
         "latency": latency,
         "targets": targets,
     }
+    extra: list[str] = []
+    if realistic_scores:
+        report["realistic_examples"] = len(realistic)
+        report["realistic"] = realistic_scores[0].to_dict()
+        report["baseline_realistic"] = realistic_scores[1].to_dict()
+        extra = headline_lines(*realistic_scores)
     (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    (out_dir / "report.md").write_text(_markdown(report, model, baseline))
-    print(_headline(report))
+    headline = _headline(report, extra)
+    (out_dir / "report.md").write_text(
+        _markdown(report, headline, model, baseline, realistic_scores)
+    )
+    print(headline)
     print(f"report: {out_dir / 'report.md'}")
     return 0 if all(targets.values()) else 1
 
 
+class ScoredBaseline(TfidfBaseline):
+    """The baseline with its predicted probability of the top intent as the confidence."""
+
+    def predict_scored(self, texts: Sequence[str]) -> list[tuple[str, float]]:
+        probabilities = self._pipeline.predict_proba(list(texts))
+        classes = self._pipeline.classes_
+        return [(str(classes[row.argmax()]), float(row.max())) for row in probabilities]
+
+
+def _score_realistic(
+    examples: list[Example], results: list[Classification], baseline: ScoredBaseline
+) -> tuple[RealisticScores, RealisticScores]:
+    """The realistic set as the model's answers and as the baseline's."""
+    texts, truth = [e.text for e in examples], [e.intent for e in examples]
+    model = score_realistic(
+        truth, [answer_from_classification(t, r) for t, r in zip(texts, results, strict=True)]
+    )
+    baseline_answers = answers_never_falling_back(texts, baseline.predict_scored(texts))
+    return model, score_realistic(truth, baseline_answers)
+
+
 async def _classify_all(
-    runtime: Runtime, texts: list[str], extra: list[str], latency_requests: int
-) -> tuple[list[Classification], list[float]]:
-    """Classify `texts`, then time `latency_requests` sequential parses (texts, then extra)."""
+    runtime: Runtime,
+    texts: list[str],
+    extra: list[str],
+    latency_requests: int,
+    realistic: Sequence[str] = (),
+) -> tuple[tuple[list[Classification], list[Classification]], list[float]]:
+    """Classify `texts` and `realistic`, then time `latency_requests` sequential parses
+    (texts, then extra)."""
     async with runtime.classifier() as client:
         results = [await client.classify(text) for text in texts]
+        realistic_results = [await client.classify(text) for text in realistic]
         latencies = []
         for text in islice(cycle(texts + extra), latency_requests):
             started = time.perf_counter()
             await client.classify(text)
             latencies.append((time.perf_counter() - started) * 1000)
-    return results, latencies
+    return (results, realistic_results), latencies
 
 
 def _cross_validate(runtime: Runtime, folds: int, out_dir: Path) -> dict[str, Any]:
@@ -163,7 +221,7 @@ def _cross_validate(runtime: Runtime, folds: int, out_dir: Path) -> dict[str, An
     }
 
 
-def _headline(report: dict[str, Any]) -> str:
+def _headline(report: dict[str, Any], extra: Sequence[str] = ()) -> str:
     cv, held, base, lat = (
         report["cross_validation"],
         report["heldout"],
@@ -181,6 +239,7 @@ def _headline(report: dict[str, Any]) -> str:
         f"{base['complaint_macro_f1']:.3f}, accuracy {base['accuracy']:.3f}",
         f"/model/parse latency over {lat['requests']} requests: p50 {lat['p50_ms']:.1f} ms, "
         f"p95 {lat['p95_ms']:.1f} ms",
+        *extra,
     ]
     lines += [
         f"target {name}: {'met' if ok else 'MISSED'}" for name, ok in report["targets"].items()
@@ -194,27 +253,36 @@ def _spread(values: list[float]) -> str:
     return f"{sum(values) / len(values):.3f} (runs {min(values):.3f}–{max(values):.3f})"
 
 
-def _markdown(report: dict[str, Any], model: Scores, baseline: Scores) -> str:
+def _markdown(
+    report: dict[str, Any],
+    headline: str,
+    model: Scores,
+    baseline: Scores,
+    realistic: tuple[RealisticScores, RealisticScores] | None = None,
+) -> str:
     parts = [
         "# NLU evaluation report",
         "",
         f"Generated {report['generated_at']} by `make nlu-eval` "
         f"({report['training_examples']} training examples, "
-        f"{report['heldout_examples']} held-out examples).",
+        f"{report['heldout_examples']} held-out examples"
+        + (f", {report['realistic_examples']} realistic messages" if realistic else "")
+        + ").",
         "```",
-        _headline(report).strip(),
+        headline.strip(),
         "```",
         f"## Cross-validation ({report['cross_validation']['folds']}-fold, training data, "
         "first run)",
         _cross_validation_table(report["cross_validation"]["per_intent"]),
         "## Held-out set: Rasa model",
-        _table(model),
+        scores_table(model),
         "### Confusion matrix (rows: true intent, columns: predicted)",
-        _confusion(model),
+        confusion_table(model),
         "## Held-out set: baseline (TF-IDF + logistic regression)",
-        _table(baseline),
+        scores_table(baseline),
         "### Confusion matrix",
-        _confusion(baseline),
+        confusion_table(baseline),
+        *(markdown_parts(*realistic) if realistic else []),
         "",
     ]
     return "\n\n".join(parts)
@@ -231,22 +299,4 @@ def _cross_validation_table(per_intent: dict[str, dict[str, Any]]) -> str:
             f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
             f"| {s['support']} | {confused} |"
         )
-    return "\n".join(rows)
-
-
-def _table(scores: Scores) -> str:
-    rows = ["| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"]
-    for label, s in scores.per_intent.items():
-        rows.append(
-            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
-            f"| {int(s['support'])} |"
-        )
-    return "\n".join(rows)
-
-
-def _confusion(scores: Scores) -> str:
-    short = [label.removeprefix("complaint_")[:11] for label in scores.labels]
-    rows = ["| | " + " | ".join(short) + " |", "|---" * (len(short) + 1) + "|"]
-    for label, row in zip(short, scores.confusion, strict=True):
-        rows.append(f"| {label} | " + " | ".join(str(v) for v in row) + " |")
     return "\n".join(rows)

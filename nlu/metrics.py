@@ -32,8 +32,9 @@ class Scores:
         }
 
 
-def score(truth: Sequence[str], predicted: Sequence[str]) -> Scores:
-    labels = sorted(set(truth) | set(predicted))
+def score(truth: Sequence[str], predicted: Sequence[str], also: Sequence[str] = ()) -> Scores:
+    """Scores for every label seen, and for the labels in `also` even when absent."""
+    labels = sorted(set(truth) | set(predicted) | set(also))
     precision, recall, f1, support = precision_recall_fscore_support(
         truth, predicted, labels=labels, zero_division=0
     )

@@ -39,6 +39,7 @@ CONVERSATION_INTENTS: frozenset[str] = frozenset(
         "deny",
         "request_human",
         "ask_status",
+        "ask_info",
         "out_of_scope",
         "chitchat",
     }
@@ -81,6 +82,8 @@ class Classification:
     ranking: tuple[IntentScore, ...] = ()
     entities: tuple[Entity, ...] = ()
     truncated: bool = False
+    # The two complaint kinds at the top of the ranking when they came out close.
+    close_kinds: tuple[Category, ...] = ()
     category: Category = field(init=False)
 
     def __post_init__(self) -> None:
@@ -104,4 +107,16 @@ class Classification:
                 for e in self.entities
             ],
             "truncated": self.truncated,
+            "close_kinds": [k.value for k in self.close_kinds],
         }
+
+
+def close_kinds(ranking: tuple[IntentScore, ...], margin: float) -> tuple[Category, ...]:
+    """The top two intents' kinds when both are complaint kinds less than `margin` apart."""
+    if len(ranking) < 2 or margin <= 0:
+        return ()
+    first, second = ranking[0], ranking[1]
+    kinds = (category_for_intent(first.intent), category_for_intent(second.intent))
+    if all(k.is_complaint for k in kinds) and first.confidence - second.confidence < margin:
+        return kinds
+    return ()
