@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from actions import prompts
+from actions import needs, prompts
+from actions.extraction import Said, describe
 from actions.prompts import reprompt
 from prima.core import answers
 from prima.core.complaint import Category, Classification
@@ -55,7 +56,8 @@ _SIMPLE_INTENTS = {
     "chitchat": "chitchat",
 }
 # Steps where a text message is read by the NLU model (elsewhere it answers a question).
-_NLU_STEPS = frozenset({Step.IDLE, Step.CLARIFYING, Step.CONFIRMING, Step.RATING})
+# While collecting, the NLU's entities (places, items, references) read the answer.
+_NLU_STEPS = frozenset({Step.IDLE, Step.CLARIFYING, Step.COLLECTING, Step.CONFIRMING, Step.RATING})
 
 
 def needs_nlu(state: State, event: Event) -> bool:
@@ -270,7 +272,8 @@ def _text(state: State, event: Text, facts: Facts) -> Decision:
             return _choosing_text(state, event, facts)
         case Step.COLLECTING:
             assert state.draft is not None
-            return _answer(state, state.draft, clip(event.text), facts)
+            said = needs.read(event.text, event.classification, facts.now)
+            return _answer(state, state.draft, clip(event.text), facts, said)
         case Step.CONFIRMING | Step.CORRECTING:
             assert state.draft is not None
             return _confirming_text(state, state.draft, event, facts)
@@ -287,36 +290,58 @@ def _text(state: State, event: Text, facts: Facts) -> Decision:
 
 def _idle_text(state: State, event: Text, facts: Facts) -> Decision:
     c = event.classification
+    if c is not None and len(c.close_kinds) == 2:
+        # Two kinds came out close: a question with those two beats a guess or all four.
+        pending = replace(
+            _pending_with(state.pending, event.text, c, facts),
+            kinds=tuple(k.value for k in c.close_kinds),
+        )
+        return Decision(
+            replace(state, step=Step.CLARIFYING, pending=pending),
+            (prompts.clarify_between(c.close_kinds),),
+        )
     if c is None or c.fallback:
         # Unsure (or the NLU is unavailable): ask rather than guess; the text is kept.
-        pending = _pending_with(state.pending, event.text, c)
+        pending = _pending_with(state.pending, event.text, c, facts)
         return Decision(replace(state, step=Step.CLARIFYING, pending=pending), (prompts.clarify(),))
     if c.category.is_complaint:
-        pending = _pending_with(state.pending, event.text, c)
+        pending = _pending_with(state.pending, event.text, c, facts)
         return _complaint(state, pending, c.category, facts)
     if c.intent == "ask_status":
         return Decision(state, (prompts.status(facts),))
+    if c.intent == "ask_info":
+        return Decision(state, (prompts.info(),))
     if c.intent == "request_human":
         return _request_human(state, facts)
     return Decision(state, (Reply(_SIMPLE_INTENTS.get(c.intent or "", "out_of_scope")),))
 
 
 def _clarifying_text(state: State, event: Text, facts: Facts) -> Decision:
-    index = answers.choice_number(event.text, len(prompts.CLARIFY_CHOICES))
+    offered = state.pending.kinds if state.pending and state.pending.kinds else None
+    choices = (*offered, "other") if offered else prompts.CLARIFY_CHOICES
+    index = answers.choice_number(event.text, len(choices))
     if index is not None:
-        return _category_chosen(state, prompts.CLARIFY_CHOICES[index], facts)
+        return _category_chosen(state, choices[index], facts)
     if state.draft is not None:
         return Decision(state, (prompts.clarify(again=True),))
     c = event.classification
-    pending = _pending_with(state.pending, event.text, c)
+    pending = _pending_with(state.pending, event.text, c, facts)
     if c is not None and not c.fallback and c.category.is_complaint:
         return _complaint(state, pending, c.category, facts)
     if c is not None and not c.fallback and c.intent in ("greet", "thanks", "chitchat"):
-        return Decision(state, (Reply(_SIMPLE_INTENTS[c.intent or ""]), prompts.clarify()))
-    return Decision(replace(state, pending=pending), (prompts.clarify(again=True),))
+        return Decision(state, (Reply(_SIMPLE_INTENTS[c.intent or ""]), *reprompt(state, facts)))
+    if c is not None and not c.fallback and c.intent == "ask_info":
+        return Decision(state, (prompts.info(),))
+    # The full list now: typed numbers follow it, not the two kinds offered before.
+    return Decision(
+        replace(state, pending=replace(pending, kinds=())), (prompts.clarify(again=True),)
+    )
 
 
 def _category_chosen(state: State, value: str, facts: Facts) -> Decision:
+    if value == "other":  # neither of the two kinds offered: the full list
+        pending = replace(state.pending, kinds=()) if state.pending else None
+        return Decision(replace(state, pending=pending), (prompts.clarify(),))
     try:
         category = Category(value)
     except ValueError:
@@ -354,10 +379,12 @@ def _choosing_text(state: State, event: Text, facts: Facts) -> Decision:
         return _case_chosen(state, pending, chosen, facts)
     mentioned = [ref for ref in pending.offered if ref.casefold() in event.text.casefold()]
     if mentioned:
-        return _case_chosen(state, _pending_with(pending, event.text, None), mentioned[0], facts)
+        return _case_chosen(
+            state, _pending_with(pending, event.text, None, facts), mentioned[0], facts
+        )
     if answers.is_new(event.text):
         return _case_chosen(state, pending, "new", facts)
-    waiting = _pending_with(pending, event.text, None)
+    waiting = _pending_with(pending, event.text, None, facts)
     return Decision(
         replace(state, pending=waiting),
         (prompts.choose_case(facts.open_cases[:3], again=True),),
@@ -397,11 +424,13 @@ def _continue_draft(state: State, draft: Draft, facts: Facts, lead: str | None) 
     )
 
 
-def _answer(state: State, draft: Draft, text: str | None, facts: Facts) -> Decision:
+def _answer(
+    state: State, draft: Draft, text: str | None, facts: Facts, said: Said | None = None
+) -> Decision:
     assert draft.asking is not None
     if text is not None and draft.asking in OPTIONAL and answers.is_skip(text):
         text = None
-    answered = replace(draft, answers={**draft.answers, draft.asking.value: text})
+    answered = needs.answer(draft, draft.asking, text, said if text is not None else None)
     if draft.editing:
         done = replace(answered, asking=None, editing=False)
         return Decision(replace(state, step=Step.CONFIRMING, draft=done), (prompts.summary(done),))
@@ -415,8 +444,10 @@ def _confirming_text(state: State, draft: Draft, event: Text, facts: Facts) -> D
             return _open_case(state, draft, facts)
         if answers.is_no(event.text) or _confident(c, "deny"):
             return _ask_correction(state, draft)
-    # Anything else is taken as a correction in the customer's own words, and restated.
-    noted = replace(draft, notes=(*draft.notes, clip(event.text)))
+    # Anything else is taken as a correction in the customer's own words, and restated;
+    # facts it states that were still unknown are recorded too.
+    said = needs.read(event.text, c, facts.now)
+    noted = replace(needs.draft_with_said(draft, said), notes=(*draft.notes, clip(event.text)))
     return Decision(replace(state, step=Step.CONFIRMING, draft=noted), (prompts.summary(noted),))
 
 
@@ -586,20 +617,28 @@ def _idle(state: State) -> State:
     return State(parked=state.parked, language_chosen=state.language_chosen)
 
 
-def _pending_with(pending: Pending | None, text: str, c: Classification | None) -> Pending:
+def _pending_with(
+    pending: Pending | None, text: str, c: Classification | None, facts: Facts
+) -> Pending:
     base = pending or Pending()
-    updated = replace(base, texts=(*base.texts, clip(text)))
+    updated = needs.pending_with_said(
+        replace(base, texts=(*base.texts, clip(text))), needs.read(text, c, facts.now)
+    )
     if c is not None and not c.fallback and c.category.is_complaint:
         updated = replace(updated, category=c.category, confidence=c.confidence, intent=c.intent)
     return updated
 
 
 def _draft_from_pending(pending: Pending, category: Category) -> Draft:
-    description = clip(" ".join(pending.texts)) if pending.texts else None
+    """A new complaint: the customer's words as its description, the facts they stated."""
+    description = describe(clip(" ".join(pending.texts))) if pending.texts else None
+    said = {Need.DESCRIPTION.value: description} if description else {}
     return Draft(
         category=category,
         confidence=pending.confidence if pending.category == category else None,
         intent=pending.intent if pending.category == category else None,
-        answers={Need.DESCRIPTION.value: description} if description else {},
+        answers={**pending.details, **said},
+        resolution=pending.resolution,
         attachments=pending.attachments,
+        time_at=pending.time_at,
     )

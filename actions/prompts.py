@@ -7,6 +7,7 @@ from typing import Any
 
 from prima.core.complaint import Category
 from prima.core.conversation import (
+    DETAILS,
     OPTIONAL,
     CaseView,
     Draft,
@@ -53,6 +54,18 @@ def clarify(*, again: bool = False) -> Reply:
     )
 
 
+def clarify_between(kinds: tuple[Category, ...]) -> Reply:
+    """Two kinds came out close: ask with those two, and a way to the full list."""
+    buttons = [button(f"category_{k.value}_short", f"cat:{k.value}") for k in kinds]
+    buttons.append(button("category_other", "cat:other"))
+    return Reply("clarify_between", {"kinds": [k.value for k in kinds]}, _column(buttons))
+
+
+def info() -> Reply:
+    """A question about products, prices or procedures: what this bot does, whom to ask."""
+    return Reply("ask_info", {}, ((button("talk_to_person", "agent"),),))
+
+
 def _case_items(cases: Iterable[CaseView]) -> list[dict[str, Any]]:
     return [
         {
@@ -73,10 +86,13 @@ def choose_case(cases: tuple[CaseView, ...], *, again: bool = False) -> Reply:
 
 
 def question(draft: Draft, need: Need, *, lead: str | None) -> Reply:
+    missing = DETAILS[need] if draft.editing else draft.missing(need)
+    current = [draft.answers.get(d) for d in DETAILS[need]] if draft.editing else []
     context = {
         "category": draft.category.value,
         "editing": draft.editing,
-        "current": draft.answers.get(need.value) if draft.editing else None,
+        "current": ", ".join(v for v in current if v) or None,
+        "missing": list(missing),
     }
     buttons: list[Button] = []
     if need is Need.EXPECTATION:
@@ -88,14 +104,9 @@ def question(draft: Draft, need: Need, *, lead: str | None) -> Reply:
 
 
 def summary(draft: Draft, *, lead: str | None = None) -> Reply:
-    order = (Need.DESCRIPTION, *draft.questions())
     context = {
         "category": draft.category.value,
-        "answers": [
-            {"need": need.value, "value": draft.answers[need.value]}
-            for need in order
-            if draft.answers.get(need.value)
-        ],
+        "answers": [{"need": key, "value": value} for key, value in draft.details()],
         "resolution": draft.resolution,
         "notes": list(draft.notes),
         "attachments": len(draft.attachments),
@@ -152,6 +163,8 @@ def reprompt(state: State, facts: Facts) -> tuple[Reply, ...]:
     """The question the customer was answering, asked again after an interruption."""
     draft = state.draft
     match state.step:
+        case Step.CLARIFYING if state.pending is not None and state.pending.kinds:
+            return (clarify_between(tuple(Category(k) for k in state.pending.kinds)),)
         case Step.CLARIFYING:
             return (clarify(),)
         case Step.CHOOSING_CASE:

@@ -36,6 +36,7 @@ class RasaClient:
         *,
         token: str | None = None,
         threshold: float = 0.5,
+        ambiguity: float = 0.0,
         timeout: float = 5.0,
         max_retries: int = 3,
         max_text_length: int = 2000,
@@ -44,6 +45,7 @@ class RasaClient:
     ) -> None:
         self._token = token
         self._threshold = threshold
+        self._ambiguity = ambiguity
         self._max_retries = max_retries
         self._max_text_length = max_text_length
         self._backoff = backoff_seconds
@@ -69,6 +71,7 @@ class RasaClient:
                 text=utterance.text,
                 threshold=self._threshold,
                 truncated=utterance.truncated,
+                ambiguity=self._ambiguity,
             )
         except (MalformedResponseError, KeyError, TypeError, ValueError) as exc:
             raise NLUError(f"unexpected answer from the NLU server: {exc}") from exc

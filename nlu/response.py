@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prima.core.complaint import Classification, Entity, IntentScore
+from prima.core.complaint import Classification, Entity, IntentScore, close_kinds
 
 RASA_FALLBACK_INTENT = "nlu_fallback"
 
@@ -14,10 +14,16 @@ class MalformedResponseError(ValueError):
 
 
 def classification_from_rasa(
-    payload: Any, *, text: str, threshold: float, truncated: bool = False
+    payload: Any,
+    *,
+    text: str,
+    threshold: float,
+    truncated: bool = False,
+    ambiguity: float = 0.0,
 ) -> Classification:
     """Read a parse result. Rasa's own fallback intent is replaced by the best real intent,
-    with `fallback` set; so is any top intent whose confidence is under `threshold`."""
+    with `fallback` set; so is any top intent whose confidence is under `threshold`. When
+    the top two intents are complaint kinds less than `ambiguity` apart, both are named."""
     if not isinstance(payload, dict):
         raise MalformedResponseError("parse result is not a JSON object")
     ranking = tuple(
@@ -49,6 +55,7 @@ def classification_from_rasa(
         ranking=ranking,
         entities=entities,
         truncated=truncated,
+        close_kinds=close_kinds(ranking, ambiguity),
     )
 
 

@@ -55,7 +55,12 @@ class Runtime:
 
     def renderer(self) -> Renderer:
         service = self.config.service
-        return Renderer(service_name=service.name, organisation=service.organisation)
+        return Renderer(
+            service_name=service.name,
+            organisation=service.organisation,
+            info_contact=service.info_contact.model_dump()
+            | {"configured": service.info_contact.configured},
+        )
 
     def reply_context(self, language: str) -> dict[str, Any]:
         """Per-language values every template may use, with no customer known yet."""
@@ -72,6 +77,7 @@ class Runtime:
             url,
             token=token,
             threshold=nlu.confidence_threshold,
+            ambiguity=nlu.ambiguity_threshold,
             timeout=nlu.request_timeout_seconds,
             max_retries=nlu.max_retries,
             max_text_length=nlu.max_text_length,

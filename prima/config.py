@@ -24,9 +24,26 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+_ContactText = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class InfoContact(_Section):
+    """Where customers get information about products, prices and procedures."""
+
+    website: _ContactText | None = None
+    phone: _ContactText | None = None
+    email: _ContactText | None = None
+    hours: _ContactText | None = None  # e.g. "Senin–Jumat 08.00–16.00" (unset: office hours)
+
+    @property
+    def configured(self) -> bool:
+        return any((self.website, self.phone, self.email))
+
+
 class ServiceSection(_Section):
     name: Annotated[str, Field(min_length=1, max_length=64)] = "Prima"
     organisation: Annotated[str, Field(min_length=1, max_length=120)] = "Kantor Pelayanan Terpadu"
+    info_contact: InfoContact = InfoContact()
 
 
 class LanguagesSection(_Section):
@@ -130,6 +147,8 @@ class NLUSection(_Section):
     max_retries: Annotated[int, Field(ge=0, le=10)] = 3
     max_text_length: Annotated[int, Field(ge=50, le=20_000)] = 2000
     server_start_timeout_seconds: Annotated[float, Field(gt=0.0, le=600.0)] = 180.0
+    # Top two complaint kinds closer than this: the customer picks between those two.
+    ambiguity_threshold: Annotated[float, Field(ge=0.0, lt=1.0)] = 0.1
 
 
 class ConversationSection(_Section):

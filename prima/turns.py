@@ -305,6 +305,7 @@ class Conversations:
                 if self.escalation
                 else is_open(hours.days, hours.zone, now)
             ),
+            now=now.astimezone(hours.zone),
             name=customer.first_name,
         )
         decision = decide(state, event, facts)

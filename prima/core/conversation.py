@@ -31,7 +31,7 @@ class Step(StrEnum):
 
 
 class Need(StrEnum):
-    """What a field of the customer's needs is about (A3: practical, physical, emotional)."""
+    """A question the bot may ask to record the customer's needs (A3: record every need)."""
 
     DESCRIPTION = "description"
     ITEM = "item"
@@ -39,6 +39,28 @@ class Need(StrEnum):
     PERSON = "person"
     REFERENCE = "reference"
     EXPECTATION = "expectation"
+
+
+# The facts each question records on the case (`Draft.answers` keys). A fact already taken
+# from what the customer said is never asked for; None records "asked, nothing given".
+DETAILS: dict[Need, tuple[str, ...]] = {
+    Need.DESCRIPTION: ("description",),
+    Need.ITEM: ("item",),
+    Need.PLACE_TIME: ("place", "time"),
+    Need.PERSON: ("person",),
+    Need.REFERENCE: ("reference",),
+    Need.EXPECTATION: ("expectation",),
+}
+# The order facts are read back in (restatement, desk card, escalation messages).
+DETAIL_ORDER: tuple[str, ...] = (
+    "description",
+    "item",
+    "person",
+    "place",
+    "time",
+    "reference",
+    "expectation",
+)
 
 
 # The questions asked for each kind of complaint, in order (DOMAIN.md: record the needs).
@@ -113,13 +135,26 @@ class Draft:
     attachments: tuple[Attachment, ...] = ()
     asking: Need | None = None
     editing: bool = False
+    time_at: str | None = None  # the time said, as an ISO date-time where it could be read
 
     def questions(self) -> tuple[Need, ...]:
         return QUESTIONS[self.category]
 
+    def missing(self, need: Need) -> tuple[str, ...]:
+        """The facts of `need` neither said nor asked for yet."""
+        if need is Need.EXPECTATION and self.resolution:
+            return ()
+        return tuple(d for d in DETAILS[need] if d not in self.answers)
+
     def next_question(self) -> Need | None:
         order = (Need.DESCRIPTION, *self.questions())
-        return next((q for q in order if q.value not in self.answers), None)
+        return next((q for q in order if self.missing(q)), None)
+
+    def details(self) -> list[tuple[str, str]]:
+        """The facts recorded so far, in reading order (empty ones left out)."""
+        known = [(d, v) for d in DETAIL_ORDER if (v := self.answers.get(d))]
+        extra = [(d, v) for d, v in self.answers.items() if v and d not in DETAIL_ORDER]
+        return known + extra
 
     def need_kind(self) -> NeedKind | None:
         return RESOLUTIONS.get(self.resolution or "")
@@ -135,6 +170,7 @@ class Draft:
             "attachments": [a.to_dict() for a in self.attachments],
             "asking": self.asking.value if self.asking else None,
             "editing": self.editing,
+            "time_at": self.time_at,
         }
 
     @classmethod
@@ -143,13 +179,25 @@ class Draft:
             category=Category(data["category"]),
             confidence=data.get("confidence"),
             intent=data.get("intent"),
-            answers=dict(data.get("answers") or {}),
+            answers=_current_answers(data.get("answers") or {}),
             resolution=data.get("resolution"),
             notes=tuple(data.get("notes") or ()),
             attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
             asking=Need(data["asking"]) if data.get("asking") else None,
             editing=bool(data.get("editing")),
+            time_at=data.get("time_at"),
         )
+
+
+def _current_answers(stored: dict[str, str | None]) -> dict[str, str | None]:
+    """Answers as stored; a draft saved when place and time were one answer keeps it as the
+    place, with the time counted as asked."""
+    answers = dict(stored)
+    if "place_time" in answers:
+        combined = answers.pop("place_time")
+        answers.setdefault("place", combined)
+        answers.setdefault("time", None)
+    return answers
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,15 +210,24 @@ class Pending:
     intent: str | None = None
     offered: tuple[str, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    # Facts taken from the texts so far (`Draft.answers` keys), and the resolution wished.
+    details: dict[str, str | None] = field(default_factory=dict)
+    resolution: str | None = None
+    time_at: str | None = None
+    kinds: tuple[str, ...] = ()  # the two kinds offered when the NLU found them close
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "kinds": list(self.kinds),
             "texts": list(self.texts),
             "category": self.category.value if self.category else None,
             "confidence": self.confidence,
             "intent": self.intent,
             "offered": list(self.offered),
             "attachments": [a.to_dict() for a in self.attachments],
+            "details": dict(self.details),
+            "resolution": self.resolution,
+            "time_at": self.time_at,
         }
 
     @classmethod
@@ -182,6 +239,10 @@ class Pending:
             intent=data.get("intent"),
             offered=tuple(data.get("offered") or ()),
             attachments=tuple(Attachment.from_dict(a) for a in data.get("attachments") or ()),
+            details=dict(data.get("details") or {}),
+            kinds=tuple(data.get("kinds") or ()),
+            resolution=data.get("resolution"),
+            time_at=data.get("time_at"),
         )
 
 
@@ -309,6 +370,7 @@ class Facts:
     open_cases: tuple[CaseView, ...]
     new_reference: str
     open_now: bool
+    now: datetime  # in the office's time zone: "kemarin sore" is read against it
     name: str | None = None
 
 

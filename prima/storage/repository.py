@@ -275,7 +275,10 @@ class Repository:
         now: datetime,
     ) -> Case:
         needs: dict[str, Any] = {
-            "answers": dict(draft.answers),
+            # One entry per fact (description, item, person, place, time, reference,
+            # expectation), in reading order; facts asked for and not given are left out.
+            "answers": dict(draft.details()),
+            "time_at": draft.time_at,  # the time said, read as a date-time where possible
             "resolution": draft.resolution,
             "need": need.value if (need := draft.need_kind()) else None,
             "notes": list(draft.notes),

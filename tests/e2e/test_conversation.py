@@ -84,12 +84,20 @@ async def test_a_full_conversation_for_each_kind(bot: RunningBot, kind: str, lan
     assert "Siti" in greeting.text
     reply = await converse(telegram, user, complaint)
     assert EMPATHY[(kind, language)] in reply.text  # the kind's own acknowledgement
-    for answer in answers:
+    # What the complaint already said is not asked again: answer whatever is still asked.
+    summary = "Is this right?" if language == "en" else "sudah sesuai?"
+    pending, expected = list(answers), None
+    for _ in range(len(answers) + 2):
+        if summary in reply.text:
+            break
+        asked_to_expect = any(d.startswith("res:") for d in reply.button_data())
+        expected = expectation if asked_to_expect else expected
+        answer = expectation if asked_to_expect else (pending.pop(0) if pending else "-")
         reply = await converse(telegram, user, answer)
-    reply = await converse(telegram, user, expectation)
     # The needs are restated for confirmation, with the customer's own words escaped.
-    assert ("Is this right?" if language == "en" else "sudah sesuai?") in reply.text
-    assert expectation in reply.text
+    assert summary in reply.text
+    if expected is not None:
+        assert expectation in reply.text
     assert reply.button_data() == ["confirm:yes", "confirm:edit"]
     opened = await press(telegram, user, "confirm:yes")
     assert "PRM-" in opened.text
@@ -97,7 +105,8 @@ async def test_a_full_conversation_for_each_kind(bot: RunningBot, kind: str, lan
         (case,) = await repo.cases()
         assert case.category == kind
         assert case.reference in opened.text
-        assert case.needs["answers"]["expectation"] == expectation
+        wish = case.needs["answers"]["expectation"]
+        assert wish == expectation if expected else wish in complaint  # asked, or said first
         assert case.language == language
         kinds = [e.kind for e in await repo.timeline(case.id)]
         assert kinds == ["opened"]

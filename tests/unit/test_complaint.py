@@ -5,6 +5,7 @@ from prima.core.complaint import (
     Entity,
     IntentScore,
     category_for_intent,
+    close_kinds,
 )
 
 
@@ -44,6 +45,7 @@ def test_classification_serialises_as_the_cli_prints_it() -> None:
         ],
         "entities": [{"entity": "reference", "value": "PRM-7K3Q", "start": 6, "end": 14}],
         "truncated": False,
+        "close_kinds": [],
     }
 
 
@@ -51,3 +53,13 @@ def test_no_intent_means_no_category() -> None:
     result = Classification(text="🙂", intent=None, confidence=0.0, fallback=True)
     assert result.category is Category.NONE
     assert result.to_dict()["intent"] is None
+
+
+def test_two_complaint_kinds_close_at_the_top_are_named() -> None:
+    close = (IntentScore("complaint_service", 0.48), IntentScore("complaint_mechanical", 0.41))
+    assert close_kinds(close, 0.1) == (Category.SERVICE, Category.MECHANICAL)
+    assert close_kinds(close, 0.05) == ()
+    with_other = (IntentScore("complaint_service", 0.48), IntentScore("ask_info", 0.45))
+    assert close_kinds(with_other, 0.1) == ()
+    assert close_kinds(close[:1], 0.1) == ()
+    assert close_kinds(close, 0.0) == ()

@@ -37,7 +37,7 @@ OPENED = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
 def facts() -> Facts:
     case = CaseView("PRM-7K3Q", Category.SERVICE, "open", True, OPENED)
-    return Facts("id", ("id", "en"), (case,), "PRM-NEW1", open_now=True)
+    return Facts("id", ("id", "en"), (case,), "PRM-NEW1", open_now=True, now=OPENED)
 
 
 def config(**staff: object) -> ServiceConfig:

@@ -1,0 +1,53 @@
+"""The staff member described: "petugas loket 2", "kurir JNE", "CS bernama Rina"."""
+
+from __future__ import annotations
+
+import re
+
+_ROLES = (
+    r"petugas|pegawai|karyawan|staf|staff|satpam|security|sekuriti|kasir|kurir|driver|sopir|"
+    r"supir|pengemudi|ojol|cs|customer\s+service|teller|perawat|suster|bidan|dokter|dr|guru|"
+    r"dosen|debt\s+collector|dc|penagih|resepsionis|receptionist|pelayan|waiter|waitress|agent|"
+    r"agen|officer|cashier|nurse|doctor|teacher|courier|operator|admin|teknisi|technician|"
+    r"manager|manajer|mandor|sales|marketing|frontliner|front\s+office|petugas\s+keamanan|"
+    r"tukang\s+parkir|juru\s+parkir|jukir|mas-mas|mbak-mbak|bapak-bapak|ibu-ibu"
+)
+_QUALIFIERS = (
+    r"keamanan|kebersihan|parkir|lapangan|jaga|piket|pln|pdam|ojol|online|gojek|grab|maxim|"
+    r"shopee|shopeefood|gofood|grabfood|jne|j&t|jnt|sicepat|anteraja|ninja|pos|tiki|lion|wahana|"
+    r"ide|baru|senior|magang|perempuan|cewek|cewe|laki-laki|cowok|cowo|wanita|pria|tadi|itu|"
+    r"at\s+the\s+counter|on\s+duty|at\s+the\s+desk|on\s+the\s+phone"
+)
+_DESCRIPTOR = (
+    rf"(?:\s+(?:(?:di\s+)?(?:loket|meja|counter|desk|pos|gate|lantai)\s*(?:no\.?\s*)?"
+    rf"[A-Za-z]?\d+[A-Za-z]?\b|(?:di\s+)?(?:loket|counter|desk)\b|(?:bagian|shift)\s+\w+|"
+    rf"(?:dengan|dgn)\s+(?:plat|nopol)\s+[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"
+    rf"(?:plat|nopol|plate|with\s+plate)\s+(?:nomor\s+|no\.?\s*)?[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"
+    rf"(?:(?:yang|yg)\s+)?(?:bernama|namanya|nama(?:nya)?|atas\s+nama|an\.|a\.n\.?|(?:dengan|dgn)\s+nama|"
+    rf"named|called|name\s+is)\s+(?-i:[A-Z][\w'-]*)(?:\s+(?-i:[A-Z][\w'-]*))?|"
+    rf"{_QUALIFIERS}|(?-i:[A-Z][A-Za-z&]+)(?:\s+(?-i:[A-Z][A-Za-z&]+))?))"
+)
+_PERSON = re.compile(rf"(?i)\b(?P<role>(?:{_ROLES})(?:nya|ny)?)\b(?P<rest>{_DESCRIPTOR}{{0,2}})")
+# Capitalised words after a role that are not names: sentence words, days, our own entities.
+_NOT_NAMES = frozenset(
+    "Saya Aku Kami Dia Ini Itu Yang Tadi Sudah Tidak Gak Senin Selasa Rabu Kamis Jumat Sabtu "
+    "Minggu I The He She They It Was Is".split()
+)
+
+
+def find_person(text: str) -> str | None:
+    """The first staff member mentioned, with what sets them apart."""
+    for m in _PERSON.finditer(text):
+        role = m.group("role")
+        if role == "dr" or (role.casefold() == "admin" and not m.group("rest")):
+            continue
+        if role.casefold() in {"dc", "sales"} and not m.group("rest"):
+            continue
+        rest = m.group("rest")
+        words = rest.split()
+        if words and words[0] in _NOT_NAMES:
+            rest = ""
+        elif len(words) > 1 and words[-1] in _NOT_NAMES:
+            rest = rest[: rest.rindex(words[-1])].rstrip()
+        return (role + rest).strip().rstrip(".,")
+    return None

@@ -1,0 +1,91 @@
+"""Where it happened: a city, branch, office, address or room, in the customer's words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from prima.core.complaint import Entity
+
+from .spans import Span, entity_spans, joined, longest_first, regex_spans
+
+_NAMED = (
+    r"cabang|kcp|kc|kantor|gerai|outlet|toko|store|stasiun|st\.|bandara|terminal|pelabuhan|halte|"
+    r"rsud|rsia|rs|rumah\s+sakit|puskesmas|klinik|apotek|mall|kampus|sekolah|kelurahan|kecamatan|"
+    r"samsat|pasar|hotel|perumahan|komplek|kompleks|apartemen|apartment|asrama|gedung"
+)
+_NUMBERED = r"loket|kamar|lantai|lt\.?|ruang|ruangan|meja|counter|gate|pintu|room|floor|blok|unit"
+# Words that end a lower-case place name: they say something about it, not what it is called.
+_STOP = frozenset(
+    """
+    yang yg saya sy aku gw gue kami kita di ke dari dr pada itu ini tsb tersebut dan atau tapi
+    tp karena krn soalnya sejak tadi td kemarin kemaren jam pukul tgl tanggal sudah udah udh
+    belum blm tidak tdk gak gk nggak ga enggak mati rusak lama lambet lambat antri antre
+    petugas pegawai karyawan kasir satpam cs teller nya aja sangat sekali banget bgt tolong
+    mohon min kak ya dong the a an and but is was my i we it
+    """.split()
+)
+_NAME_WORD = r"[A-Za-z0-9][\w'.-]*"
+_AFTER_NAMED = re.compile(
+    rf"(?i)\b(?P<noun>{_NAMED})\b(?:\s+(?P<name>(?-i:[A-Z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*))"
+    rf"{{0,3}}|{_NAME_WORD}))?"
+)
+_ROOM = re.compile(rf"(?i)\b(?:{_NUMBERED})\s*(?:no\.?\s*|nomor\s+)?\d+[A-Za-z]?\b")
+_STREET = re.compile(
+    r"(?i)\b(?:jl|jln|jalan)\.?\s+(?-i:[A-Za-z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*)){0,4}"
+    r"(?:\s*(?:no|nomor)\.?\s*\d+[A-Za-z]?)?"
+)
+_HOME = re.compile(
+    r"(?i)\b(?:di|ke|dari|at|in)\s+(?P<p>rumah|kos|kost|kosan|kontrakan|apartemen|kantor|home|"
+    r"office|work)\b(?!\s+(?:sakit|makan|pos|cabang))"
+)
+_BRANCH_EN = re.compile(
+    r"\b(?:at|in|from)\s+the\s+(?P<p>(?:[A-Z][\w'-]*\s+){1,3}(?:branch|office|store))\b"
+)
+_CAPITALISED = re.compile(
+    r"\b(?:di|daerah|wilayah|kota|kab\.?|kabupaten|in|at)\s+(?P<p>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2})"
+)
+_NOT_PLACES = frozenset("Senin Selasa Rabu Kamis Jumat Sabtu Minggu Google Play Store".split())
+CONNECTORS = frozenset(
+    "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at the".split()
+)
+
+
+def find_place(text: str, entities: Sequence[Entity] = ()) -> str | None:
+    """The place(s) the message names, adjacent ones as one run ("rumah saya di Bekasi")."""
+    found = entity_spans(text, entities, "place")
+    looked_up = list(found)
+    for m in _AFTER_NAMED.finditer(text):
+        found.append(_named(text, m, looked_up))
+    found += regex_spans(_ROOM, text) + regex_spans(_STREET, text)
+    found += regex_spans(_HOME, text, "p") + regex_spans(_BRANCH_EN, text, "p")
+    found += [
+        s for s in regex_spans(_CAPITALISED, text, "p") if s.text.split()[0] not in _NOT_PLACES
+    ]
+    spans = longest_first(s for s in found if s.text.strip())
+    return joined(text, spans, CONNECTORS)
+
+
+def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
+    """The place noun with the name after it: a looked-up name, capitalised words, or one
+    lower-case word that is not a function word ("cabang margonda")."""
+    start, end = m.start("noun"), m.end("noun")
+    follow = next(
+        (s for s in looked_up if 0 < s.start - end <= 2 and not text[end : s.start].strip()), None
+    )
+    if follow is not None:
+        end = follow.end
+    elif m.group("name"):
+        words = m.group("name").split()
+        if words[0][0].isupper() or words[0][0].isdigit():
+            kept = []
+            for w in words:
+                if w.casefold() in _STOP:
+                    break
+                kept.append(w)
+            if kept:
+                end = m.start("name") + len(" ".join(kept))
+        elif words[0].casefold() not in _STOP and len(words[0]) > 2:
+            end = m.start("name") + len(words[0])
+    value = text[start:end].rstrip(".,")
+    return Span(start, start + len(value), value)

@@ -1,0 +1,78 @@
+"""Case, order, ticket, invoice, account and queue numbers: the Rasa entity or a labelled token."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from prima.core.complaint import Entity
+
+from .spans import Span, entity_spans, longest_first
+
+# The same kinds of token as nlu/data/reference.yml's regexes.
+_UNLABELLED = re.compile(
+    r"\b[A-Za-z]{2,6}[-/](?=[A-Za-z0-9]*\d)[A-Za-z0-9]{3,}(?:[-/][A-Za-z0-9]+)*\b"
+    r"|\b(?=(?:[A-Za-z]*\d){3})(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,20}\b"
+    r"|\b\d{8,20}\b"
+)
+_LABEL = (
+    r"pelanggan|plgn|pel|customer|order|pesanan|orderan|tiket|ticket|tkt|invoice|inv|faktur|"
+    r"tagihan|resi|awb|waybill|tracking|antrian|antrean|queue|kasus|case|pengaduan|laporan|"
+    r"keluhan|aduan|komplain|complaint|referensi|reference|ref|rekening|rek|akun|account|"
+    r"meter|kontrak|polis|transaksi|trx|booking|reservasi|registrasi|pendaftaran|kartu|va|"
+    r"virtual account|id pelanggan|idpel|member"
+)
+_NUMBER_WORD = r"(?:no|nomor|nomer|nmr|nr|number|num|kode|code|id)\.?"
+_TOKEN = r"#?(?=[A-Za-z0-9#/.-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9]))*"
+_LABELLED = re.compile(
+    rf"(?i)\b(?:{_NUMBER_WORD}\s*)?(?P<label>{_LABEL})\b\s*(?:{_NUMBER_WORD}\s*)?(?:saya\s+|sy\s+|"
+    rf"ku\s+|my\s+)?(?:adalah\s+|is\s+)?[:=]?\s*(?P<token>{_TOKEN})"
+    rf"|\b(?:no|nomor|nomer|nmr|number)\.?\s*[:#]?\s*(?P<bare>{_TOKEN})"
+)
+_PHONE = re.compile(r"^(?:\+?62|0)8\d{7,11}$")
+_PHONE_LABEL = re.compile(r"(?i)\b(?:hp|telp|telepon|telpon|tlp|wa|whatsapp|phone|ponsel)\W*$")
+_MONEY_BEFORE = re.compile(r"(?i)(?:\brp|\bidr|\$|\busd)\.?\s*$")
+_MONEY_TOKEN = re.compile(r"(?i)^(?:rp|idr)|(?:rb|ribu|jt|juta|rupiah)$")
+_AFTER_MONEY = re.compile(r"(?i)^\s*(?:rb|ribu|jt|juta|rupiah|k)\b")
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
+_MONEY_LIKE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+_PLATE_BEFORE = re.compile(r"(?i)\b(?:plat|nopol|plate)\s*(?:nomor|no\.?)?\s*[A-Z]{0,2}\s*$")
+_DATE_BEFORE = re.compile(r"(?i)\b(?:tgl|tanggal|date|jam|pukul)\.?\s*$")
+
+
+def find_reference(text: str, entities: Sequence[Entity] = ()) -> Span | None:
+    """The first reference in the message: Rasa's entity, a labelled number, or a token of
+    the kinds Rasa's regexes match; never money, a phone number, a date or a plate."""
+    candidates = [s for s in entity_spans(text, entities, "reference") if _is_reference(text, s)]
+    for m in _LABELLED.finditer(text):
+        group = "token" if m.group("token") else "bare"
+        start, end = m.start(group), m.end(group)
+        if text[start] == "#":
+            start += 1
+        span = Span(start, end, text[start:end])
+        label = (m.group("label") or "").casefold()
+        long_enough = len(span.text) >= 3 or label in {"antrian", "antrean", "queue"}
+        digits_enough = group == "token" or sum(c.isdigit() for c in span.text) >= 4
+        if long_enough and digits_enough and _is_reference(text, span, labelled=True):
+            candidates.append(span)
+    candidates += [
+        Span(m.start(), m.end(), m.group())
+        for m in _UNLABELLED.finditer(text)
+        if _is_reference(text, Span(m.start(), m.end(), m.group()))
+    ]
+    spans = longest_first(candidates)
+    return spans[0] if spans else None
+
+
+def _is_reference(text: str, span: Span, *, labelled: bool = False) -> bool:
+    before, after, value = text[: span.start], text[span.end :], span.text
+    if _MONEY_BEFORE.search(before) or _MONEY_TOKEN.search(value) or _AFTER_MONEY.match(after):
+        return False
+    if _PLATE_BEFORE.search(before) or _DATE_BEFORE.search(before) or _DATE_LIKE.match(value):
+        return False
+    if _MONEY_LIKE.match(value):
+        return False
+    if _PHONE_LABEL.search(before):
+        return False
+    digits = value.replace("-", "").replace(" ", "")
+    return labelled or not _PHONE.match(digits)

@@ -1,0 +1,67 @@
+"""When it happened, in the customer's words: "sejak semalam", "kemarin sore", "last Friday"."""
+
+from __future__ import annotations
+
+import re
+
+from .spans import Span
+
+_NUM = (
+    r"(?:\d{1,3}|se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|beberapa|"
+    r"a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|few|several)"
+)
+_UNIT = (
+    r"(?:menit|mnt|jam|hari|hr|minggu|mgg|pekan|bulan|bln|tahun|thn|minutes?|mins?|hours?|hrs?|"
+    r"days?|weeks?|months?|years?)"
+)
+_PART = r"(?:pagi|siang|sore|malam|malem|mlm|subuh|dini\s+hari|morning|afternoon|evening|night)"
+_ID_DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|jumaat|sabtu|ahad)"
+_EN_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = (
+    r"(?:januari|january|jan|februari|february|feb|maret|march|mar|april|apr|mei|may|juni|june|"
+    r"jun|juli|july|jul|agustus|august|agu|agt|aug|september|sept|sep|oktober|october|okt|oct|"
+    r"november|nov|desember|december|des|dec)"
+)
+_YESTERDAY = r"(?:kemarin|kemaren|kmrn|kmrin|kmarin|kmren|kemarin\s+lusa|yesterday)"
+_TADI = r"(?:tadi|td)"
+_CLOCK = (
+    rf"(?:(?:jam|jm|pukul|pkl|at)\s*\d{{1,2}}(?:[.:]\d{{2}})?|\d{{1,2}}[.:]\d{{2}}|\d{{1,2}}\s*(?:am|pm))"
+    rf"(?:\s*(?:wib|wita|wit|am|pm|{_PART}))?"
+)
+_ATOMS = [
+    rf"{_NUM}\s*{_UNIT}\s+(?:(?:yang|yg)\s+)?(?:lalu|lau|kebelakang|ago)",
+    r"se(?:hari|minggu|pekan|bulan|tahun|jam)\s+(?:(?:yang|yg)\s+)?(?:lalu|ago)",
+    rf"(?:udah|udh|sudah|sdh|dah|selama|slm|for|already|sejak|sjk|since)\s+(?:{_NUM}\s*{_UNIT}|"
+    rf"se(?:hari|minggu|pekan|bulan|tahun|jam)(?:an)?)(?:an)?",
+    rf"{_YESTERDAY}(?:\s+{_PART})?",
+    r"(?:semalam|semalem|smlm|last\s+night|the\s+day\s+before\s+yesterday|lusa)",
+    rf"{_TADI}\s+{_PART}",
+    rf"(?:sejak|sjk|semenjak|dari|dr|mulai|since|from)\s+(?:the\s+)?{_PART}",
+    rf"{_PART}\s+ini|this\s+{_PART}|tonight|hari\s+ini|today",
+    r"(?:minggu|pekan|bulan|tahun)\s+(?:lalu|kemarin|kemaren|kmrn|kmrin)|last\s+(?:week|month|year)",
+    rf"(?:hari\s+)?{_ID_DAY}(?:\s+(?:lalu|kemarin|kemaren|kmrn|kmrin|minggu\s+lalu))?(?:\s+{_PART})?",
+    rf"hari\s+minggu(?:\s+(?:lalu|kemarin|kemaren))?(?:\s+{_PART})?",
+    rf"(?:(?:last|on|this\s+past)\s+)?{_EN_DAY}(?:\s+{_PART})?",
+    rf"(?:tanggal|tgl|tg)\.?\s*\d{{1,2}}(?:\s+{_MONTH}|[-/.]\d{{1,2}})?(?:\s*[-/.]?\s*\d{{4}})?",
+    rf"\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
+    r"(?:on\s+)?the\s+\d{1,2}(?:st|nd|rd|th)|on\s+\d{1,2}(?:st|nd|rd|th)",
+    r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
+    _CLOCK,
+]
+_PREFIX = r"(?:(?:sejak|sjk|semenjak|dari|dr|mulai|since|from|starting)\s+)"
+_ATOM = re.compile(rf"(?i)(?<![\w/])(?:{_PREFIX}?(?:{'|'.join(_ATOMS)}))(?![\w/])")
+# Between two pieces of one time: "tadi pagi jam 9", "kemarin, sekitar jam 5".
+_GLUE = re.compile(r"(?i)^(?:\s*,?\s*(?:sekitar|sktr|kira-kira|kira2|around|about|pas|at)?\s*)$")
+
+
+def find_time(text: str) -> Span | None:
+    """The first time phrase, its adjacent pieces joined ("tadi pagi jam 9")."""
+    atoms = [Span(m.start(), m.end(), m.group()) for m in _ATOM.finditer(text)]
+    if not atoms:
+        return None
+    run = atoms[0]
+    for atom in atoms[1:]:
+        if not _GLUE.match(text[run.end : atom.start]):
+            break
+        run = Span(run.start, atom.end, text[run.start : atom.end])
+    return run

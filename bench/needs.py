@@ -1,0 +1,127 @@
+"""Benchmark: how many questions a fully specified first message still gets, and whether the
+restatement shows each fact it gave on its own line.
+
+    python -m bench.needs [--messages bench/first_messages.yml]
+
+Each message in the file gives the item (or staff member), place, time, reference and wish;
+the file says which words. Every message is classified by the real NLU model (a local Rasa
+server is started unless RASA_URL is set) and taken through the bot's own decisions, skipping
+every question asked, until the restatement. Reported: questions per message (mean, and the
+share with at most one), each fact found on its own line (per fact), and the kind named.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from actions.dialogue import decide
+from prima.bootstrap import Runtime
+from prima.config import load_config
+from prima.core.conversation import Facts, Press, State, Step, Text
+from prima.core.reply import Reply
+from prima.settings import Settings
+
+MESSAGES = Path(__file__).resolve().parent / "first_messages.yml"
+# The restatement's line for each fact the file names.
+LINES = {
+    "item": ("item", "person", "description"),
+    "person": ("person",),
+    "place": ("place",),
+    "time": ("time",),
+    "reference": ("reference",),
+    "wish": ("expectation",),
+}
+TARGET_QUESTIONS = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    kind: str
+    expected_kind: str
+    questions: int
+    found: dict[str, bool]
+
+
+def walk(text: str, classification: Any, facts: Facts) -> tuple[int, Reply | None]:
+    """Questions asked before the restatement (every one skipped), and the restatement."""
+    decision = decide(State(), Text(text, classification), facts)
+    questions = 0
+    while decision.state.step is not Step.CONFIRMING:
+        reply = decision.replies[-1]
+        data = [b.data for row in reply.buttons for b in row]
+        if decision.state.step is not Step.COLLECTING or not data or questions > 6:
+            return questions, None
+        questions += 1
+        choice = "skip" if "skip" in data else data[0]
+        decision = decide(decision.state, Press(choice), facts)
+    return questions, decision.replies[-1]
+
+
+def facts_found(summary: Reply | None, expect: dict[str, str]) -> dict[str, bool]:
+    """For each fact the file names, whether its words are in its own restatement line."""
+    lines = {a["need"]: a["value"] for a in summary.context["answers"]} if summary else {}
+    return {
+        fact: any(words.casefold() in str(lines.get(line, "")).casefold() for line in LINES[fact])
+        for fact, words in expect.items()
+    }
+
+
+async def measure(runtime: Runtime, messages: list[dict[str, Any]]) -> list[Outcome]:
+    zone = runtime.config.business_hours.zone
+    outcomes = []
+    async with runtime.classifier() as client:
+        for item in messages:
+            c = await client.classify(item["text"])
+            facts = Facts("id", ("id", "en"), (), "PRM-BENCH", True, datetime.now(zone))
+            questions, summary = walk(item["text"], c, facts)
+            outcomes.append(
+                Outcome(
+                    c.category.value, item["kind"], questions, facts_found(summary, item["expect"])
+                )
+            )
+    return outcomes
+
+
+def report(outcomes: list[Outcome]) -> str:
+    n = len(outcomes)
+    questions = [o.questions for o in outcomes]
+    lines = [
+        f"{n} fully specified first messages",
+        f"questions before the restatement: mean {sum(questions) / n:.2f} "
+        f"(target ≤ {TARGET_QUESTIONS:.0f}), at most one: {sum(q <= 1 for q in questions)}/{n}, "
+        f"none: {sum(q == 0 for q in questions)}/{n}",
+        "each fact on its own line of the restatement:",
+    ]
+    for fact in LINES:
+        named = [o.found[fact] for o in outcomes if fact in o.found]
+        if named:
+            lines.append(f"  {fact:<9} {sum(named)}/{len(named)}")
+    right = sum(o.kind == o.expected_kind for o in outcomes)
+    lines.append(f"kind named as labelled: {right}/{n}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=Path, default=MESSAGES)
+    args = parser.parse_args(argv)
+    messages = yaml.safe_load(args.messages.read_text(encoding="utf-8"))["messages"]
+    settings = Settings()
+    runtime = Runtime(settings, load_config(settings.config_path))
+    runtime.ensure_model()
+    outcomes = asyncio.run(measure(runtime, messages))
+    print(report(outcomes))
+    mean = sum(o.questions for o in outcomes) / len(outcomes)
+    return 0 if mean <= TARGET_QUESTIONS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""Reading what a customer's message says about their case: pure, against a fixed `now`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from actions.extraction import Said, describe, read_needs
+from tests.unit.test_lookups import rasa_entities
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 3, 17, 10, 0, tzinfo=JAKARTA)  # a Tuesday
+
+
+def read(text: str) -> Said:
+    return read_needs(text, rasa_entities(text), now=NOW)
+
+
+def at(day: int, hour: int = 0, minute: int = 0, month: int = 3) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=JAKARTA)
+
+
+def test_the_message_that_says_everything() -> None:
+    said = read(
+        "Modem ZTE di rumah saya di Bekasi mati total sejak semalam, nomor pelanggan "
+        "122334455667. Tolong diganti hari ini."
+    )
+    assert said.item == "Modem ZTE"
+    assert said.place is not None
+    assert "Bekasi" in said.place
+    assert said.time == "sejak semalam"
+    assert said.when == at(16, 20)
+    assert said.reference == "122334455667"
+    assert said.wish == "diganti hari ini"
+    assert said.resolution == "repair"
+    assert not said.already_said
+    assert set(said.fields()) == {"reference", "place", "time", "item", "wish"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("cek tiket PRM-7K3Q dong", "PRM-7K3Q"),
+        ("no pelanggan 122334455667", "122334455667"),
+        ("nomor antrian A-023 dilewati", "A-023"),
+        ("resi JP1234567890 belum sampai", "JP1234567890"),
+        ("order #INV/2024/11/0042 belum dikirim", "INV/2024/11/0042"),
+        ("ticket 55821 has had no reply", "55821"),
+        ("my order number is ORD-88123", "ORD-88123"),
+        ("idpel 5123456789 token gak masuk", "5123456789"),
+    ],
+)
+def test_references(text: str, reference: str) -> None:
+    assert read(text).reference == reference
+    assert read_needs(text, now=NOW).reference == reference  # without the NLU too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pengen cepet dibenerin",
+        "udah bayar Rp 1.250.000 tapi belum masuk",
+        "ditagih Rp2 jt padahal cuma 150rb",
+        "transfer Rp12500000 kemarin",
+        "tagihan 1.250.000 kok naik",
+        "hubungi no hp 081234567890",
+        "kejadian tgl 17/03/2026 jam 14.00",
+        "driver plat B1234XYZ ngebut",
+        "gatau",
+    ],
+)
+def test_no_reference(text: str) -> None:
+    assert read(text).reference is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("antri 2 jam di cabang Kelapa Gading", "cabang Kelapa Gading"),
+        ("petugas di cabang margonda jutek", "cabang margonda"),
+        ("lama banget di loket 3", "loket 3"),
+        ("AC kamar 305 bocor", "kamar 305"),
+        ("lift di lantai 2 mati", "lantai 2"),
+        ("alamat saya jl. Margonda Raya no 5", "jl. Margonda Raya no 5"),
+        ("wifi di rumah mati", "rumah"),
+        ("antrian di RS Hermina parah", "RS Hermina"),
+        ("puskesmas Tebet tutup", "puskesmas Tebet"),
+        ("I waited an hour at the Sudirman branch", "Sudirman branch"),
+        ("the app crashes in Bekasi", "Bekasi"),
+        ("internet mati di surabaya", "surabaya"),
+    ],
+)
+def test_places(text: str, place: str) -> None:
+    assert read(text).place == place
+
+
+@pytest.mark.parametrize(
+    ("text", "time", "when"),
+    [
+        ("mati sejak semalam", "sejak semalam", at(16, 20)),
+        ("td mlm gk nyala", "td mlm", at(16, 20)),
+        ("saya datang tadi pagi jam 9", "tadi pagi jam 9", at(17, 9)),
+        ("kemarin sore kurirnya marah", "kemarin sore", at(16, 15)),
+        ("kemaren udah lapor", "kemaren", at(16, 10)),
+        ("pesan tgl 3 belum datang", "tgl 3", at(3)),
+        ("bayar tanggal 20 belum masuk", "tanggal 20", at(20, month=2)),
+        ("hari senin saya antri", "hari senin", at(16)),
+        ("datang jam 9 tutup", "jam 9", at(17, 9)),
+        ("pukul 14.00 WIB listrik padam", "pukul 14.00 WIB", at(16, 14)),
+        ("3 hari yang lalu saya kirim", "3 hari yang lalu", at(14, 10)),
+        ("udah 3 hari gak nyala", "udah 3 hari", at(14, 10)),
+        ("minggu lalu saya komplain", "minggu lalu", at(10, 10)),
+        ("bulan lalu ditagih dua kali", "bulan lalu", at(17, 10, month=2)),
+        ("kejadiannya 3 maret", "3 maret", at(3)),
+        ("down since last night", "since last night", at(16, 20)),
+        ("it happened yesterday afternoon", "yesterday afternoon", at(16, 15)),
+        ("ordered last Friday", "last Friday", at(13)),
+        ("the lift broke this morning", "this morning", at(17, 9)),
+        ("paid on the 3rd", "on the 3rd", at(3)),
+        ("sent 2 days ago", "2 days ago", at(15, 10)),
+        ("no signal for a week", "for a week", at(10, 10)),
+    ],
+)
+def test_times(text: str, time: str, when: datetime) -> None:
+    said = read(text)
+    assert said.time == time
+    assert said.when == when
+    assert said.when is not None
+    assert said.when.tzinfo == JAKARTA
+
+
+def test_a_greeting_is_not_a_time() -> None:
+    assert read("selamat pagi min, modem saya mati").time is None
+
+
+def test_the_wish_keeps_its_own_time() -> None:
+    said = read("AC mati sejak kemarin, tolong teknisinya datang hari ini")
+    assert said.time == "sejak kemarin"
+    assert said.wish == "teknisinya datang hari ini"
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        ("Modem ZTE saya mati", "Modem ZTE"),
+        ("AC Daikin bocor", "AC Daikin"),
+        ("aplikasi mobile banking error terus", "aplikasi mobile banking"),
+        ("kartu ATM saya ketelan", "kartu ATM"),
+        ("router TP-Link F609 merah", "router TP-Link F609"),
+        ("token listrik gak masuk", "token listrik"),
+        ("the washing machine I bought leaks", "washing machine"),
+        ("pelayanannya lambat", None),
+        ("no hp saya 081234567890", None),
+    ],
+)
+def test_items(text: str, item: str | None) -> None:
+    assert read(text).item == item
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("petugas loket 2 marah-marah", "petugas loket 2"),
+        ("kurirnya gak sopan", "kurirnya"),
+        ("kurir JNE lempar paket", "kurir JNE"),
+        ("driver plat B 1234 XYZ ngebut", "driver plat B 1234 XYZ"),
+        ("CS bernama Rina menutup telepon", "CS bernama Rina"),
+        ("satpamnya galak", "satpamnya"),
+        ("teller yg namanya Budi judes", "teller yg namanya Budi"),
+        ("the cashier was rude", "cashier"),
+        ("the officer at the counter ignored me", "officer at the counter"),
+        ("modem mati", None),
+    ],
+)
+def test_people(text: str, person: str | None) -> None:
+    assert read(text).person == person
+
+
+@pytest.mark.parametrize(
+    ("text", "wish", "resolution"),
+    [
+        ("tolong diganti hari ini", "diganti hari ini", "repair"),
+        ("tlg diperbaiki ya min", "diperbaiki", "repair"),
+        ("pengen cepet dibenerin", "cepet dibenerin", "repair"),
+        ("mohon dicek kak 🙏", "dicek", "repair"),
+        ("tolong dikirim ulang", "dikirim ulang", "repair"),
+        ("saya minta refund", "minta refund", "refund"),
+        ("minta ganti rugi", "minta ganti rugi", "refund"),
+        ("mau uang saya dikembalikan", "uang saya dikembalikan", "refund"),
+        ("mohon penjelasannya", "penjelasannya", "explanation"),
+        ("saya ingin kejelasan kapan paket sampai", "kejelasan kapan paket sampai", "explanation"),
+        ("saya mau petugasnya minta maaf", "petugasnya minta maaf", "apology"),
+        (
+            "harap disediakan ruang tunggu yang nyaman",
+            "disediakan ruang tunggu yang nyaman",
+            "comfort",
+        ),
+        ("I want a technician tomorrow", "a technician tomorrow", "repair"),
+        ("I'd like a refund", "a refund", "refund"),
+        ("refund please", "refund", "refund"),
+        ("please fix it", "fix it", "repair"),
+        ("I would like an explanation", "an explanation", "explanation"),
+        ("I want an apology from the manager", "an apology from the manager", "apology"),
+    ],
+)
+def test_wishes(text: str, wish: str, resolution: str) -> None:
+    said = read(text)
+    assert (said.wish, said.resolution) == (wish, resolution)
+
+
+@pytest.mark.parametrize(
+    "text", ["tolong dibantu ya min", "mohon maaf mengganggu", "mau tanya jadwal", "modem mati"]
+)
+def test_no_wish(text: str) -> None:
+    assert read(text).wish is None
+
+
+@pytest.mark.parametrize("text", ["gatau", "lupa", "nggak tahu", "tidak ingat", "I don't know"])
+def test_non_answers_say_nothing(text: str) -> None:
+    assert read(text) == Said()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kan udah saya bilang", "udah dibilang tadi", "sudah saya sampaikan", "as I said",
+     "I already told you", "kan udh sy bilang tadi"],
+)  # fmt: skip
+def test_already_said_alone(text: str) -> None:
+    assert read(text) == Said(already_said=True)
+
+
+def test_already_said_with_more() -> None:
+    said = read("kan udah saya bilang, di rumah")
+    assert said.already_said
+    assert said.fields() == {"place": "rumah"}
+    english = read("as I said, it has been down since last night")
+    assert english.already_said
+    assert english.time == "since last night"
+
+
+@pytest.mark.parametrize(
+    ("text", "description"),
+    [
+        ("halo min, modem saya mati lamaaa banget!!!! tolong dibantu ya min 🙏",
+         "modem saya mati lama banget!"),
+        ("Selamat pagi kak, @prima_bot AC di kamar 305 bocor. Terima kasih",
+         "AC di kamar 305 bocor."),
+        ("Assalamualaikum wr wb. Saya mau komplain kurir JNE??? makasih",
+         "Saya mau komplain kurir JNE?"),
+        ("Min, wifi   mati", "wifi mati"),
+        ("Pak satpam galak", "Pak satpam galak"),
+        ("good morning, the app crashes. thanks in advance", "the app crashes."),
+        ("antri 3 jam di loket 2", "antri 3 jam di loket 2"),
+    ],
+)  # fmt: skip
+def test_describe(text: str, description: str) -> None:
+    assert describe(text) == description
