@@ -83,10 +83,15 @@ def answer(draft: Draft, need: Need, text: str | None, said: Said | None) -> Dra
     """
     asked = DETAILS[need]
     found = facts_of(said) if said is not None else {}
-    if text is not None and said is not None and _is_free_answer(need, text, said, found):
+    # Facts the answer only repeats are no answer of their own: its words may be the value.
+    new = {k: v for k, v in found.items() if draft.answers.get(k) is None}
+    if text is not None and said is not None and _is_free_answer(need, text, said, new):
         found[_free_target(draft, asked)] = (
             describe(text) if need is Need.DESCRIPTION else clip(text)
         )
+    elif text is not None and _describes_only(need, text, new):
+        # "Satpam bertopi" to "which staff member?": all of it describes them, not one word.
+        found[asked[0]] = clip(text)
     known = dict(draft.answers)
     if draft.editing:
         for key in asked:
@@ -114,6 +119,15 @@ def _is_free_answer(need: Need, text: str, said: Said, found: Mapping[str, str])
     if found:
         return False  # it stated a fact of its own (the asked one, or another)
     return need is Need.EXPECTATION or len(text.split()) <= _FREE_ANSWER_WORDS
+
+
+def _describes_only(need: Need, text: str, new: Mapping[str, str]) -> bool:
+    """A short answer about a thing or a person that names only what was asked."""
+    return (
+        need in (Need.ITEM, Need.PERSON)
+        and set(new) == {DETAILS[need][0]}
+        and len(text.split()) <= _FREE_ANSWER_WORDS
+    )
 
 
 def _free_target(draft: Draft, asked: tuple[str, ...]) -> str:

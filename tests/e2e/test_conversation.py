@@ -94,10 +94,9 @@ async def test_a_full_conversation_for_each_kind(bot: RunningBot, kind: str, lan
         expected = expectation if asked_to_expect else expected
         answer = expectation if asked_to_expect else (pending.pop(0) if pending else "-")
         reply = await converse(telegram, user, answer)
-    # The needs are restated for confirmation, with the customer's own words escaped.
+    # The needs are restated for confirmation; the wish in the customer's words, less the
+    # lead words ("Mohon segera diperbaiki" is read back as "segera diperbaiki").
     assert summary in reply.text
-    if expected is not None:
-        assert expectation in reply.text
     assert reply.button_data() == ["confirm:yes", "confirm:edit"]
     opened = await press(telegram, user, "confirm:yes")
     assert "PRM-" in opened.text
@@ -106,7 +105,8 @@ async def test_a_full_conversation_for_each_kind(bot: RunningBot, kind: str, lan
         assert case.category == kind
         assert case.reference in opened.text
         wish = case.needs["answers"]["expectation"]
-        assert wish == expectation if expected else wish in complaint  # asked, or said first
+        assert wish in (expectation if expected else complaint)  # asked, or said first
+        assert wish in reply.text
         assert case.language == language
         kinds = [e.kind for e in await repo.timeline(case.id)]
         assert kinds == ["opened"]
@@ -134,7 +134,7 @@ async def test_a_correction_before_the_case_opens(bot: RunningBot) -> None:
 
 async def test_clarification_when_the_model_is_unsure(bot: RunningBot) -> None:
     telegram, user = bot.telegram, 6002
-    question = await converse(telegram, user, "hmm")
+    question = await converse(telegram, user, "🤔🤔")  # nothing the model can read
     assert question.button_data()[:4] == [
         "cat:mechanical",
         "cat:attitudinal",

@@ -54,7 +54,7 @@ async def test_a_restart_mid_conversation_continues_where_the_customer_was(
     user = 7001
     async with running(runtime, telegram):
         await telegram.reply_to(
-            user, lambda: telegram.say(user, "Petugas satpam membentak saya di pintu masuk")
+            user, lambda: telegram.say(user, "Saya dibentak waktu mau masuk, kasar sekali")
         )
         await telegram.reply_to(user, lambda: telegram.say(user, "Tadi pagi di gedung B"))
     # A new process: the state comes from the database, not from memory.
@@ -62,7 +62,9 @@ async def test_a_restart_mid_conversation_continues_where_the_customer_was(
         question = await telegram.reply_to(user, lambda: telegram.say(user, "Satpam bertopi"))
         assert "«Lewati»" not in question.text  # the expectation question comes next
         summary = await telegram.reply_to(user, lambda: telegram.say(user, "Minta maaf"))
-    assert "Tadi pagi di gedung B" in summary.text
+    lines = summary.text.splitlines()
+    assert "• Tempat: gedung B" in lines  # place and time each on a line of their own
+    assert "• Waktu: Tadi pagi" in lines
     assert "Satpam bertopi" in summary.text
 
 

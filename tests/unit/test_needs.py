@@ -154,3 +154,9 @@ def test_a_draft_stored_with_place_and_time_as_one_answer_keeps_it_as_the_place(
     assert loaded.answers["place"] == "Bandung, kemarin"
     assert loaded.answers["time"] is None
     assert loaded.missing(Need.PLACE_TIME) == ()
+
+
+def test_a_short_answer_about_a_person_keeps_all_its_words() -> None:
+    asked = Draft(Category.ATTITUDINAL, None, None, answers={"description": "dibentak"})
+    answered = needs.answer(asked, Need.PERSON, "Satpam bertopi", Said(person="Satpam"))
+    assert answered.answers["person"] == "Satpam bertopi"
