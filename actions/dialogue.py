@@ -331,7 +331,7 @@ def _clarifying_text(state: State, event: Text, facts: Facts) -> Decision:
     if c is not None and not c.fallback and c.intent in ("greet", "thanks", "chitchat"):
         return Decision(state, (Reply(_SIMPLE_INTENTS[c.intent or ""]), *reprompt(state, facts)))
     if c is not None and not c.fallback and c.intent == "ask_info":
-        return Decision(state, (prompts.info(),))
+        return Decision(state, (prompts.info(), *reprompt(state, facts)))
     # The full list now: typed numbers follow it, not the two kinds offered before.
     return Decision(
         replace(state, pending=replace(pending, kinds=())), (prompts.clarify(again=True),)
@@ -631,13 +631,14 @@ def _pending_with(
 
 def _draft_from_pending(pending: Pending, category: Category) -> Draft:
     """A new complaint: the customer's words as its description, the facts they stated."""
-    description = describe(clip(" ".join(pending.texts))) if pending.texts else None
-    said = {Need.DESCRIPTION.value: description} if description else {}
+    said = clip(" ".join(pending.texts)) if pending.texts else None
+    description = (describe(said) or said) if said else None
+    story = {Need.DESCRIPTION.value: description} if description else {}
     return Draft(
         category=category,
         confidence=pending.confidence if pending.category == category else None,
         intent=pending.intent if pending.category == category else None,
-        answers={**pending.details, **said},
+        answers={**pending.details, **story},
         resolution=pending.resolution,
         attachments=pending.attachments,
         time_at=pending.time_at,

@@ -28,9 +28,6 @@ _FACT_OF = {
     "person": "person",
     "wish": "expectation",
 }
-# Facts whose question may be answered in free words (a thing, a person, a place, a wish).
-# A reference and a time are recorded only when the answer holds one.
-_FREE_WORDS = ("description", "item", "person", "place", "expectation")
 # A free answer longer than this is a story, not the name of a thing, person or place.
 _FREE_ANSWER_WORDS = 12
 _MAX_FACT_LENGTH = 200
@@ -38,8 +35,10 @@ _MAX_FACT_LENGTH = 200
 
 def read(text: str, classification: Classification | None, now: datetime) -> Said:
     """What one message says about the case's needs (the NLU's entities included)."""
-    entities = classification.entities if classification is not None else ()
-    return read_needs(text, entities, now=now)
+    if classification is None:
+        return read_needs(text, (), now=now)
+    # The entities' offsets point into the text as the NLU read it (cleaned of extra spaces).
+    return read_needs(classification.text, classification.entities, now=now)
 
 
 def facts_of(said: Said) -> dict[str, str]:
@@ -57,21 +56,23 @@ def with_facts(known: Mapping[str, str | None], new: Mapping[str, str]) -> dict[
 
 
 def pending_with_said(pending: Pending, said: Said) -> Pending:
+    details = with_facts(pending.details, facts_of(said))
     return replace(
         pending,
-        details=with_facts(pending.details, facts_of(said)),
+        details=details,
         resolution=pending.resolution or said.resolution,
-        time_at=pending.time_at or _iso(said),
+        time_at=_time_at(pending.details, details, pending.time_at, said),
     )
 
 
 def draft_with_said(draft: Draft, said: Said) -> Draft:
     """A draft filled with what a later message (a story, or a correction) added."""
+    answers = with_facts(draft.answers, facts_of(said))
     return replace(
         draft,
-        answers=with_facts(draft.answers, facts_of(said)),
+        answers=answers,
         resolution=draft.resolution or said.resolution,
-        time_at=draft.time_at or _iso(said),
+        time_at=_time_at(draft.answers, answers, draft.time_at, said),
     )
 
 
@@ -79,61 +80,82 @@ def answer(draft: Draft, need: Need, text: str | None, said: Said | None) -> Dra
     """The draft after the customer answered the question about `need` (None: skipped).
 
     Facts of `need` the answer does not give are recorded as asked (None), so the question
-    is not repeated. While editing, the answer replaces what was recorded for `need`.
+    is not repeated. While editing, the facts the answer gives replace what was recorded;
+    an answer that gives none keeps it. Words that fill no fact are kept as a note.
     """
     asked = DETAILS[need]
-    found = facts_of(said) if said is not None else {}
-    # Facts the answer only repeats are no answer of their own: its words may be the value.
-    new = {k: v for k, v in found.items() if draft.answers.get(k) is None}
-    if text is not None and said is not None and _is_free_answer(need, text, said, new):
-        found[_free_target(draft, asked)] = (
-            describe(text) if need is Need.DESCRIPTION else clip(text)
-        )
-    elif text is not None and _describes_only(need, text, new):
-        # "Satpam bertopi" to "which staff member?": all of it describes them, not one word.
-        found[asked[0]] = clip(text)
     known = dict(draft.answers)
     if draft.editing:
+        for key in (*asked, "place_time") if need is Need.PLACE_TIME else asked:
+            known.pop(key, None)  # "place_time": one answer for both, as older drafts kept it
+    found = facts_of(said) if said is not None else {}
+    new = {k: v for k, v in found.items() if known.get(k) is None}
+    usable = (
+        text is not None
+        and said is not None
+        and not said.already_said
+        and not answers.is_skip(text)
+        and bool(text.strip())
+    )
+    if usable and text is not None:
+        target = _free_target(need, asked, known, new, text)
+        if target is not None:
+            value = describe(text) if need is Need.DESCRIPTION else ""
+            new[target] = value or clip(text)
+    updated = with_facts(known, new)
+    if draft.editing:  # what the answer does not give of the asked part stays as it was
         for key in asked:
-            known.pop(key, None)
-    updated = with_facts(known, found)
+            if key not in new and key in draft.answers and "place_time" not in draft.answers:
+                updated[key] = draft.answers[key]
     for key in asked:
         updated.setdefault(key, None)
-    resolution, time_at = draft.resolution, draft.time_at
-    if said is not None:
-        if said.resolution and (draft.editing or resolution is None):
-            resolution = said.resolution
-        if said.when is not None and (time_at is None or (draft.editing and "time" in asked)):
-            time_at = _iso(said)
-    return replace(draft, answers=updated, resolution=resolution, time_at=time_at)
+    notes = draft.notes
+    if usable and text is not None and not new:
+        notes = (*notes, clip(text))  # words that fill no fact are kept, not lost
+    resolution = draft.resolution
+    if said is not None and said.resolution and (draft.editing or resolution is None):
+        resolution = said.resolution
+    time_at = draft.time_at
+    if said is not None and "time" in new:
+        time_at = _iso(said)
+    return replace(draft, answers=updated, resolution=resolution, time_at=time_at, notes=notes)
 
 
-def _is_free_answer(need: Need, text: str, said: Said, found: Mapping[str, str]) -> bool:
-    """Whether the answer, which names nothing the extraction knows, is itself the value."""
-    if said.already_said or answers.is_skip(text):
-        return False
-    if not any(key in _FREE_WORDS for key in DETAILS[need]):
-        return False
-    if need is Need.DESCRIPTION:
-        return True
-    if found:
-        return False  # it stated a fact of its own (the asked one, or another)
-    return need is Need.EXPECTATION or len(text.split()) <= _FREE_ANSWER_WORDS
+def _free_target(
+    need: Need,
+    asked: tuple[str, ...],
+    known: Mapping[str, str | None],
+    new: Mapping[str, str],
+    text: str,
+) -> str | None:
+    """The fact an answer's own words become, when the extraction did not find the asked one.
+
+    A thing, a person, a wish or the story: the whole answer ("yang jaga di loket 3" to
+    "which staff member?"), even beside other facts it names. A place: a short answer that
+    names nothing else. A reference or a time: never from free words (kept as a note).
+    """
+    if need in (Need.DESCRIPTION, Need.EXPECTATION):
+        return None if set(asked) & set(new) else asked[0]
+    if need in (Need.ITEM, Need.PERSON):
+        key = asked[0]
+        if key in new and len(text.split()) > _FREE_ANSWER_WORDS:
+            return None  # the extraction's words are the better value in a long answer
+        return key if len(text.split()) <= _FREE_ANSWER_WORDS else None
+    if need is Need.PLACE_TIME and not new and len(text.split()) <= _FREE_ANSWER_WORDS:
+        return "place" if known.get("place") is None else None
+    return None
 
 
-def _describes_only(need: Need, text: str, new: Mapping[str, str]) -> bool:
-    """A short answer about a thing or a person that names only what was asked."""
-    return (
-        need in (Need.ITEM, Need.PERSON)
-        and set(new) == {DETAILS[need][0]}
-        and len(text.split()) <= _FREE_ANSWER_WORDS
-    )
-
-
-def _free_target(draft: Draft, asked: tuple[str, ...]) -> str:
-    free = [key for key in asked if key in _FREE_WORDS]
-    missing = [key for key in free if draft.answers.get(key) is None]
-    return (missing or free)[0]
+def _time_at(
+    before: Mapping[str, str | None],
+    after: Mapping[str, str | None],
+    time_at: str | None,
+    said: Said,
+) -> str | None:
+    """The time read as a date-time, from the message whose words became the time."""
+    if before.get("time") is None and after.get("time") is not None:
+        return _iso(said)
+    return time_at
 
 
 def _iso(said: Said) -> str | None:

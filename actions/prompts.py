@@ -116,7 +116,14 @@ def summary(draft: Draft, *, lead: str | None = None) -> Reply:
 
 
 def which_part(draft: Draft) -> Reply:
-    parts = ["category", Need.DESCRIPTION.value, *(need.value for need in draft.questions())]
+    """Every part that can be changed: the kind's questions and any fact recorded besides."""
+    recorded = {key for key, _ in draft.details()}
+    needs = [
+        need
+        for need in Need
+        if need is Need.DESCRIPTION or need in draft.questions() or recorded & set(DETAILS[need])
+    ]
+    parts = ["category", *(need.value for need in needs)]
     return Reply("which_part", {}, _column(button(f"part_{p}", f"edit:{p}") for p in parts))
 
 

@@ -25,6 +25,7 @@ import yaml
 from actions.dialogue import decide
 from prima.bootstrap import Runtime
 from prima.config import load_config
+from prima.core.complaint import Classification
 from prima.core.conversation import Facts, Press, State, Step, Text
 from prima.core.reply import Reply
 from prima.settings import Settings
@@ -32,7 +33,7 @@ from prima.settings import Settings
 MESSAGES = Path(__file__).resolve().parent / "first_messages.yml"
 # The restatement's line for each fact the file names.
 LINES = {
-    "item": ("item", "person", "description"),
+    "item": ("item", "person"),  # the file's "item" is the staff member for attitudinal
     "person": ("person",),
     "place": ("place",),
     "time": ("time",),
@@ -50,17 +51,25 @@ class Outcome:
     found: dict[str, bool]
 
 
-def walk(text: str, classification: Any, facts: Facts) -> tuple[int, Reply | None]:
-    """Questions asked before the restatement (every one skipped), and the restatement."""
+def walk(
+    text: str, classification: Classification | None, kind: str, facts: Facts
+) -> tuple[int, Reply | None]:
+    """Questions asked before the restatement, and the restatement. Every question about a
+    fact is skipped; a question about the kind counts too, answered with the labelled kind."""
     decision = decide(State(), Text(text, classification), facts)
     questions = 0
     while decision.state.step is not Step.CONFIRMING:
         reply = decision.replies[-1]
         data = [b.data for row in reply.buttons for b in row]
-        if decision.state.step is not Step.COLLECTING or not data or questions > 6:
+        if not data or questions > 6:
             return questions, None
         questions += 1
-        choice = "skip" if "skip" in data else data[0]
+        if decision.state.step is Step.CLARIFYING:
+            choice = f"cat:{kind}"
+        elif decision.state.step is Step.COLLECTING:
+            choice = "skip" if "skip" in data else data[0]
+        else:
+            return questions, None
         decision = decide(decision.state, Press(choice), facts)
     return questions, decision.replies[-1]
 
@@ -81,7 +90,7 @@ async def measure(runtime: Runtime, messages: list[dict[str, Any]]) -> list[Outc
         for item in messages:
             c = await client.classify(item["text"])
             facts = Facts("id", ("id", "en"), (), "PRM-BENCH", True, datetime.now(zone))
-            questions, summary = walk(item["text"], c, facts)
+            questions, summary = walk(item["text"], c, item["kind"], facts)
             outcomes.append(
                 Outcome(
                     c.category.value, item["kind"], questions, facts_found(summary, item["expect"])

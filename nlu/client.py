@@ -60,11 +60,13 @@ class RasaClient:
     def base_url(self) -> str:
         return str(self._http.base_url)
 
-    async def classify(self, text: str) -> Classification:
+    async def classify(self, text: str, *, patient: bool = True) -> Classification:
         """Classify one message. Raises EmptyTextError for nothing to classify, NLUError when
         the server fails or answers nonsense, NLUUnavailableError when it cannot be reached."""
         utterance = clean_utterance(text, self._max_text_length)
-        payload = await self._request("POST", "/model/parse", json={"text": utterance.text})
+        payload = await self._request(
+            "POST", "/model/parse", json={"text": utterance.text}, retries=None if patient else 0
+        )
         try:
             return classification_from_rasa(
                 payload,

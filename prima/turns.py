@@ -232,7 +232,7 @@ class Conversations:
                     and needs_nlu(state, incoming.event)
                 ):
                     # The remembered step was stale (another instance moved the chat on).
-                    classification = await self._classify(incoming.event)
+                    classification = await self._classify(incoming.event, state.step)
                 event = _with_classification(incoming.event, classification)
                 decision = await self._decide(repo, customer, state, event, now)
                 queued = await self._apply(repo, customer, decision, now, incoming=incoming)
@@ -263,15 +263,18 @@ class Conversations:
             step = stored.step
         if not needs_nlu(State(step=step), incoming.event):
             return None, step
-        return await self._classify(incoming.event), step
+        return await self._classify(incoming.event, step), step
 
-    async def _classify(self, event: Event) -> Classification | None:
+    async def _classify(self, event: Event, step: Step) -> Classification | None:
         text = _text_of(event)
         if text is None or self.classifier is None:
             return None
+        # An answer to a question is read for its places and items only: one attempt, and
+        # not counted as a complaint.
+        answering = step is Step.COLLECTING
         started = time.monotonic()
         try:
-            classification = await self.classifier.classify(text)
+            classification = await self.classifier.classify(text, patient=not answering)
         except EmptyTextError:
             return None
         except NLUError as exc:
@@ -279,7 +282,7 @@ class Conversations:
             logger.warning("NLU unavailable, asking the customer instead: %s", exc)
             return None
         metrics.NLU_SECONDS.observe(time.monotonic() - started)
-        if classification.category.is_complaint and not classification.fallback:
+        if classification.category.is_complaint and not classification.fallback and not answering:
             metrics.COMPLAINTS.labels(classification.category.value).inc()
         return classification
 

@@ -56,12 +56,15 @@ def read_needs(text: str, entities: Sequence[Entity] = (), *, now: datetime) -> 
     used = [s for s in (reference, wish) if s is not None]
     time = find_time(mask(rest, used))
     time_text = _trimmed(rest, time)
+    item = find_item(rest, kept, reference=reference)
+    # What names the item or the reference is not a place: "booking hotel", "kartu parkir".
+    not_places = [s for s in (reference, item) if s is not None]
     return Said(
         reference=reference.text if reference else None,
-        place=find_place(mask(rest, [reference] if reference else []), kept),
+        place=find_place(mask(rest, not_places), kept),
         time=time_text,
         when=resolve(time_text, now) if time_text else None,
-        item=find_item(rest, kept),
+        item=item.text if item else None,
         person=find_person(rest),
         wish=wish.text if wish else None,
         resolution=resolution_for(wish.text if wish else None),

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from prima.core.complaint import Entity
 
-from .spans import Span, entity_spans, longest_first, regex_spans
+from .purchases import find_purchases
+from .spans import Span, entity_spans, longest_first, mask, regex_spans
 
 # The commonest things, for when the NLU gave no `item` entity (the full list is Rasa's
 # lookup table, nlu/data/lookups.yml). Longer names first: the alternation takes the first.
@@ -28,38 +29,115 @@ _BRANDS = frozenset(
     epson canon brother sanken miyako cosmos modena electrolux mitsubishi philips maspion
     bca mandiri bri bni btn cimb danamon permata bsi ocbc jenius livin brimo gopay ovo dana
     shopeepay linkaja telkomsel indosat xl axis smartfren tri pln pdam
+    nike adidas puma converse vans uniqlo zara skechers bata eiger bosch whirlpool beko ariston
+    rinnai wasser sanyo denpoo pigeon chicco joie cocolatte honda yamaha suzuki toyota daihatsu
+    garuda citilink airasia
     """.split()
 )
 _MODEL = re.compile(
-    r"[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*|(?i:\d+(?:[.,]\d+)?\s*(?:pk|inch|inci|gb|tb))"
+    r"[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*|(?i:\d+(?:[.,]\d+)?\s*(?:pk|inch|inci|gb|tb|kg|liter))"
 )
 # "no hp 0812...": the phone's number, not the phone.
 _PHONE_NUMBER = re.compile(r"(?i)\b(?:no|nomor|nomer|nmr)\.?\s*$")
 # Lower-case words that may follow an app/site name and still be part of it.
 _APP_WORDS = frozenset("mobile banking online pay wallet".split())
+# "aplikasi Anda": whose it is, not what it is called.
+_ADDRESSEES = frozenset("anda kamu kalian saya kami you your".split())
+# Lower-case words after a name that say which kind it is: "AC split", "iPhone 13 Pro".
+_VARIANTS = frozenset(
+    "split inverter standing portable cassette pro max plus mini ultra lite prabayar "
+    "pascabayar".split()
+)
+# Words before an English name that are part of it: "fibre router", "prepaid meter".
+_PRE_MODIFIERS = frozenset(
+    "fibre fiber wireless mesh optical electric gas induction portable smart prepaid postpaid "
+    "digital baby".split()
+)
+# Labels of a reference: "tiket PRM-7K3Q" names the ticket's number, not a thing bought.
+_LABEL_WORDS = frozenset("tiket ticket reservasi reservation booking order pesanan".split())
+_REFERENCE_AFTER = re.compile(
+    r"(?i)^\s*(?:(?:no|nomor|nmr|number|num|id|kode|code)\b\.?)?\s*[:#]?\s*$"
+)
+# Names too broad to win over a more specific one the message also gives.
+_GENERIC = frozenset(
+    """
+    aplikasi app apk website situs internet barang produk product item items paket package
+    parcel kiriman pesanan order layanan service jaringan kartu token voucher makanan minuman
+    """.split()
+)
+# Words saying the thing fails, a few words after it: "AC kamar 305 bocor", "HP saya mati".
+_FAILS = re.compile(
+    r"(?i)^(?:[\s,]+[\w'-]+){0,3}?[\s,]+(?:(?:tidak|tdk|gak|ga|gk|nggak|ngga|enggak|belum|blm)\s+"
+    r"(?:bisa|nyala|menyala|berfungsi|jalan|masuk|sampai|sampe|datang|dingin|keluar|sesuai|"
+    r"terkirim|diproses|konek|connect)|mati|rusak|bocor|error|eror|gagal|hang|lemot|lambat|macet|"
+    r"mogok|ngadat|nyangkut|ketelan|tertelan|hilang|pecah|retak|sobek|robek|cacat|penyok|basi|"
+    r"telat|terlambat|salah|putus|padam|blank|broke|broken|leaks?|leaking|stopped|won't|wont|"
+    r"doesn't|isn't|wasn't|hasn't|never|crash\w*|died|dead|failed|missing|late|damaged|torn|"
+    r"cracked|faulty|defective|wrong|keeps|not\s+working)\b"
+)
 
 
-def find_item(text: str, entities: Sequence[Entity] = ()) -> str | None:
-    """The first thing the message names, with the brand or model right after it."""
+def find_item(
+    text: str, entities: Sequence[Entity] = (), *, reference: Span | None = None
+) -> Span | None:
+    """The thing the complaint is about, with the brand or model right after it: the first
+    one said to fail or to have been bought, else the most specific, else the first."""
+    used = [reference] if reference is not None else []
+    masked = mask(text, used)
     found = entity_spans(text, entities, "item") + regex_spans(_COMMON, text)
-    spans = [s for s in longest_first(found) if not _PHONE_NUMBER.search(text[: s.start])]
-    return _with_brand(text, spans[0]).text if spans else None
+    found = [s for s in found if not any(s.overlaps(u) for u in used)]
+    named = {(s.start, s.end) for s in find_purchases(masked)}
+    found += [Span(start, end, text[start:end]) for start, end in named]
+    spans = [
+        _with_brand(masked, s)
+        for s in found
+        if not _PHONE_NUMBER.search(text[: s.start]) and not _labels(text, s, reference)
+    ]
+    kept = longest_first(spans)
+    return min(kept, key=lambda s: _rank(masked, s, named)) if kept else None
+
+
+def _labels(text: str, span: Span, reference: Span | None) -> bool:
+    return (
+        reference is not None
+        and span.text.casefold() in _LABEL_WORDS
+        and span.end <= reference.start
+        and bool(_REFERENCE_AFTER.match(text[span.end : reference.start]))
+    )
+
+
+def _rank(text: str, span: Span, named: set[tuple[int, int]]) -> tuple[bool, bool, bool, int]:
+    about = bool(_FAILS.match(text[span.end :])) or any(
+        span.start <= start and end <= span.end for start, end in named
+    )
+    generic = span.text.split()[0].casefold() in _GENERIC
+    return (not about, generic, " " not in span.text, span.start)
 
 
 def _with_brand(text: str, span: Span) -> Span:
-    end = span.end
-    for _ in range(2):
-        m = re.match(r"\s+([\w&.'-]+(?:\s*(?:pk|inch|inci|gb|tb)\b)?)", text[end:], re.IGNORECASE)
+    start, end = span.start, span.end
+    before = re.search(r"([\w-]+)\s+$", text[:start])
+    if before and before.group(1).casefold() in _PRE_MODIFIERS:
+        start = before.start(1)
+    for _ in range(3):
+        m = re.match(
+            r"\s+([\w&.'-]+(?:\s*(?:pk|inch|inci|gb|tb|kg|liter)\b)?)", text[end:], re.IGNORECASE
+        )
         if m is None:
             break
         word = m.group(1).rstrip(".,")
         is_app = span.text.casefold().startswith(("aplikasi", "app", "website", "situs"))
         if (
             word.casefold() in _BRANDS
+            or word.casefold() in _VARIANTS
             or _MODEL.fullmatch(word)
-            or (is_app and (word[:1].isupper() or word.casefold() in _APP_WORDS))
+            or (
+                is_app
+                and word.casefold() not in _ADDRESSEES
+                and (word[:1].isupper() or word.casefold() in _APP_WORDS)
+            )
         ):
             end += m.start(1) + len(word)
         else:
             break
-    return Span(span.start, end, text[span.start : end])
+    return Span(start, end, text[start:end])

@@ -20,7 +20,9 @@ _LABEL = (
     r"tagihan|resi|awb|waybill|tracking|antrian|antrean|queue|kasus|case|pengaduan|laporan|"
     r"keluhan|aduan|komplain|complaint|referensi|reference|ref|rekening|rek|akun|account|"
     r"meter|kontrak|polis|transaksi|trx|booking|reservasi|registrasi|pendaftaran|kartu|va|"
-    r"virtual account|id pelanggan|idpel|member"
+    r"virtual account|id pelanggan|idpel|member|struk|nota|kwitansi|kuitansi|receipt|bon|"
+    r"bukti\s+(?:bayar|pembayaran|transfer)|nim|peserta|permohonan|pengajuan|klaim|claim|pnr|"
+    r"pengiriman|shipment"
 )
 _NUMBER_WORD = r"(?:no|nomor|nomer|nmr|nr|number|num|kode|code|id)\.?"
 _TOKEN = r"#?(?=[A-Za-z0-9#/.-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9]))*"
@@ -28,6 +30,15 @@ _LABELLED = re.compile(
     rf"(?i)\b(?:{_NUMBER_WORD}\s*)?(?P<label>{_LABEL})\b\s*(?:{_NUMBER_WORD}\s*)?(?:saya\s+|sy\s+|"
     rf"ku\s+|my\s+)?(?:adalah\s+|is\s+)?[:=]?\s*(?P<token>{_TOKEN})"
     rf"|\b(?:no|nomor|nomer|nmr|number)\.?\s*[:#]?\s*(?P<bare>{_TOKEN})"
+    rf"|(?<![\w&#])#\s?(?P<hash>{_TOKEN})"
+)
+# "0114 5520 9983": more digit groups after a labelled number, each a single space away.
+_SPACED_GROUP = re.compile(r" \d{3,}(?![\w.,/:-])")
+_UNIT_AFTER = re.compile(r"(?i)^\s*(?:rb|ribu|jt|juta|rupiah|k|hari|jam|menit|kali|x|pcs)\b")
+# Personal numbers are not case references: NIK/KTP, family card, tax number, passport.
+_PERSONAL_BEFORE = re.compile(
+    r"(?i)\b(?:nik|ktp|e-ktp|induk\s+kependudukan|npwp|kk|kartu\s+keluarga|paspor|passport)\b"
+    r"\W*(?:(?:no|nomor|nomer|nmr|number|saya|sy|ku|my|is|adalah)\b\W*)*$"
 )
 _PHONE = re.compile(r"^(?:\+?62|0)8\d{7,11}$")
 _PHONE_LABEL = re.compile(r"(?i)\b(?:hp|telp|telepon|telpon|tlp|wa|whatsapp|phone|ponsel)\W*$")
@@ -45,15 +56,18 @@ def find_reference(text: str, entities: Sequence[Entity] = ()) -> Span | None:
     the kinds Rasa's regexes match; never money, a phone number, a date or a plate."""
     candidates = [s for s in entity_spans(text, entities, "reference") if _is_reference(text, s)]
     for m in _LABELLED.finditer(text):
-        group = "token" if m.group("token") else "bare"
+        group = next(g for g in ("token", "bare", "hash") if m.group(g))
         start, end = m.start(group), m.end(group)
         if text[start] == "#":
             start += 1
+        end = _with_groups(text, start, end)
         span = Span(start, end, text[start:end])
         label = (m.group("label") or "").casefold()
         long_enough = len(span.text) >= 3 or label in {"antrian", "antrean", "queue"}
         digits_enough = group == "token" or sum(c.isdigit() for c in span.text) >= 4
-        if long_enough and digits_enough and _is_reference(text, span, labelled=True):
+        # A bare "no 0812..." is a phone number; "no pesanan 0812..." is what it says.
+        labelled = group == "token"
+        if long_enough and digits_enough and _is_reference(text, span, labelled=labelled):
             candidates.append(span)
     candidates += [
         Span(m.start(), m.end(), m.group())
@@ -64,8 +78,19 @@ def find_reference(text: str, entities: Sequence[Entity] = ()) -> Span | None:
     return spans[0] if spans else None
 
 
+def _with_groups(text: str, start: int, end: int) -> int:
+    """The end of the run when a number goes on in digit groups ("0114 5520 9983")."""
+    if not re.fullmatch(r"\d[\d-]*", text[start:end]):
+        return end
+    while (m := _SPACED_GROUP.match(text, end)) and not _UNIT_AFTER.match(text[m.end() :]):
+        end = m.end()
+    return end
+
+
 def _is_reference(text: str, span: Span, *, labelled: bool = False) -> bool:
     before, after, value = text[: span.start], text[span.end :], span.text
+    if _PERSONAL_BEFORE.search(before):
+        return False
     if _MONEY_BEFORE.search(before) or _MONEY_TOKEN.search(value) or _AFTER_MONEY.match(after):
         return False
     if _PLATE_BEFORE.search(before) or _DATE_BEFORE.search(before) or _DATE_LIKE.match(value):

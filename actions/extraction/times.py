@@ -24,9 +24,10 @@ _MONTH = (
 )
 _YESTERDAY = r"(?:kemarin|kemaren|kmrn|kmrin|kmarin|kmren|kemarin\s+lusa|yesterday)"
 _TADI = r"(?:tadi|td)"
+# "jam 10an" is about ten; "jam 7 pagi td" is this morning's seven.
 _CLOCK = (
-    rf"(?:(?:jam|jm|pukul|pkl|at)\s*\d{{1,2}}(?:[.:]\d{{2}})?|\d{{1,2}}[.:]\d{{2}}|\d{{1,2}}\s*(?:am|pm))"
-    rf"(?:\s*(?:wib|wita|wit|am|pm|{_PART}))?"
+    rf"(?:(?:{_TADI}\s+)?(?:jam|jm|pukul|pkl|at)\s*\d{{1,2}}(?:[.:]\d{{2}})?(?:-?an)?|\d{{1,2}}[.:]\d{{2}}|"
+    rf"\d{{1,2}}\s*(?:am|pm))(?:\s*(?:wib|wita|wit|am|pm|{_PART}))?(?:\s+{_TADI})?"
 )
 _ATOMS = [
     rf"{_NUM}\s*{_UNIT}\s+(?:(?:yang|yg)\s+)?(?:lalu|lau|kebelakang|ago)",
@@ -35,7 +36,7 @@ _ATOMS = [
     rf"se(?:hari|minggu|pekan|bulan|tahun|jam)(?:an)?)(?:an)?",
     rf"{_YESTERDAY}(?:\s+{_PART})?",
     r"(?:semalam|semalem|smlm|last\s+night|the\s+day\s+before\s+yesterday|lusa)",
-    rf"{_TADI}\s+{_PART}",
+    rf"{_TADI}\s+{_PART}|{_PART}\s+{_TADI}",
     rf"(?:sejak|sjk|semenjak|dari|dr|mulai|since|from)\s+(?:the\s+)?{_PART}",
     rf"{_PART}\s+ini|this\s+{_PART}|tonight|hari\s+ini|today",
     r"(?:minggu|pekan|bulan|tahun)\s+(?:lalu|kemarin|kemaren|kmrn|kmrin)|last\s+(?:week|month|year)",
@@ -44,7 +45,7 @@ _ATOMS = [
     rf"(?:(?:last|on|this\s+past)\s+)?{_EN_DAY}(?:\s+{_PART})?",
     rf"(?:tanggal|tgl|tg)\.?\s*\d{{1,2}}(?:\s+{_MONTH}|[-/.]\d{{1,2}})?(?:\s*[-/.]?\s*\d{{4}})?",
     rf"\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
-    r"(?:on\s+)?the\s+\d{1,2}(?:st|nd|rd|th)|on\s+\d{1,2}(?:st|nd|rd|th)",
+    rf"(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|on\s+\d{{1,2}}(?:st|nd|rd|th)",
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     _CLOCK,
 ]

@@ -49,7 +49,8 @@ _DAY_OF_MONTH = re.compile(r"^(?:tanggal\s*\.?\s*|the\s+)?(?P<d>\d{1,2})(?:st|nd
 
 def resolve(phrase: str, now: datetime) -> datetime | None:
     """The moment the phrase points at, in `now`'s time zone; None if it cannot be told."""
-    words = re.sub(r"[^\w'./:]+", " ", phrase.casefold()).split()
+    about = re.sub(r"(\d)-?an\b", r"\1", phrase.casefold())  # "jam 10an": about ten
+    words = re.sub(r"[^\w'./:]+", " ", about).split()
     text = " ".join(_INFORMAL.get(w, w) for w in words)
     text = re.sub(r"\bdini hari\b", "dinihari", text)
     text = _PREFIX.sub("", text).strip()

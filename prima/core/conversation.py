@@ -190,12 +190,11 @@ class Draft:
 
 
 def _current_answers(stored: dict[str, str | None]) -> dict[str, str | None]:
-    """Answers as stored; a draft saved when place and time were one answer keeps it as the
-    place, with the time counted as asked."""
+    """Answers as stored; a draft saved when place and time were one answer keeps it under
+    its own name (read back as "place and time"), with both counted as asked."""
     answers = dict(stored)
     if "place_time" in answers:
-        combined = answers.pop("place_time")
-        answers.setdefault("place", combined)
+        answers.setdefault("place", None)
         answers.setdefault("time", None)
     return answers
 

@@ -47,7 +47,7 @@ READINGS = {
 
 
 class FakeClassifier:
-    async def classify(self, text: str) -> Classification:
+    async def classify(self, text: str, *, patient: bool = True) -> Classification:
         intent, confidence, fallback = READINGS.get(text, ("greet", 0.6, False))
         return Classification(text, intent, confidence, fallback)
 

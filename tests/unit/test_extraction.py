@@ -257,3 +257,169 @@ def test_already_said_with_more() -> None:
 )  # fmt: skip
 def test_describe(text: str, description: str) -> None:
     assert describe(text) == description
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        # Open-class things, named by what was bought, ordered or booked.
+        ("Sepatu yang saya beli di toko kalian sobek", "Sepatu"),
+        ("Saya komplain soal kemeja putih yang sy beli kemarin", "kemeja putih"),
+        ("jaket kulit yg gw order kok kekecilan", "jaket kulit"),
+        ("beli blender di cabang Depok, baru sehari udah mati", "blender"),
+        ("pesan 50 nasi box dari katering kalian tapi basi", "nasi box"),
+        ("Saya memesan dress dari website Anda namun ukurannya salah", "dress"),
+        ("the stroller I bought last week has a broken wheel", "stroller"),
+        ("the red dress we ordered never arrived", "red dress"),
+        ("my fridge keeps leaking", "fridge"),
+        ("my new microwave won't heat", "microwave"),
+        ("I bought a jacket from your store and the zip broke", "jacket"),
+        # From the lookup table: documents, bookings, utilities, fees, baby goods.
+        ("paspor saya belum jadi padahal sudah 3 minggu", "paspor"),
+        ("KTP saya hilang di kantor kelurahan", "KTP"),
+        ("tiket pesawat saya belum masuk email", "tiket pesawat"),
+        ("booking hotel saya dibatalkan sepihak", "booking hotel"),
+        ("air PDAM tidak mengalir", "air PDAM"),
+        ("UKT saya sudah dibayar tapi masih tertagih", "UKT"),
+        ("My water heater stopped working", "water heater"),
+        ("car seat yang saya pesan belum dikirim", "car seat"),
+        ("My prepaid electricity meter shows an error", "prepaid electricity meter"),
+        # A following type, brand or model word, or an English modifier before, is kept.
+        ("AC split di kamar saya bocor", "AC split"),
+        ("mesin cuci LG saya tidak berfungsi", "mesin cuci LG"),
+        ("iPhone 13 Pro saya mati total", "iPhone 13 Pro"),
+        ("My fibre router keeps dropping", "fibre router"),
+        # Of several things, the one said to fail, else the specific one over a generic one.
+        ("beli token listrik lewat aplikasi tapi token tidak masuk", "token listrik"),
+        ("aplikasi error waktu bayar token listrik", "aplikasi"),
+        ("di aplikasi saya pesan kulkas, kulkasnya datang penyok", "kulkas"),
+        ("TV di ruang tamu aman, tapi kulkas mati", "kulkas"),
+        # Not things: a reference's label, people, money.
+        ("cek tiket PRM-7K3Q dong", None),
+        ("ticket 55821 has had no reply", None),
+        ("my husband was charged twice", None),
+        ("my money was not refunded", None),
+        ("the driver I booked was rude", None),
+        ("my receipt number is 4456-7781", None),
+    ],
+)
+def test_open_class_items(text: str, item: str | None) -> None:
+    assert read(text).item == item
+
+
+def test_the_item_is_not_the_place() -> None:
+    said = read("booking hotel saya dibatalkan sepihak")
+    assert said.item == "booking hotel"
+    assert said.place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        ("no struk 0312-4456-78 harganya salah", "0312-4456-78"),
+        ("nomor resi 0114 5520 9983 belum sampai", "0114 5520 9983"),
+        ("resi 0114 5520 9983 10 hari belum sampai", "0114 5520 9983"),
+        ("booking 20240611-0032 dibatalkan", "20240611-0032"),
+        ("nota 55821 hilang", "55821"),
+        ("kwitansi no 778812 salah nama", "778812"),
+        ("NIM 20231045 belum terdaftar di KRS", "20231045"),
+        ("pesanan #558210 belum dikirim", "558210"),
+        ("#4521 belum dibalas", "4521"),
+        ("my receipt number is 4456-7781", "4456-7781"),
+        ("invoice 2024 0311 0042 overcharged me", "2024 0311 0042"),
+    ],
+)
+def test_references_in_digit_groups(text: str, reference: str) -> None:
+    assert read(text).reference == reference
+    assert read_needs(text, now=NOW).reference == reference
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIK saya 3174012345678901 tidak terdaftar",  # personal, not a case reference
+        "nomor KTP 3174012345678901",
+        "no 081234567890 ga bisa dihubungi",  # a phone number
+        "antri 4521 orang",  # an unlabelled short number
+        "struk Rp 50.000",
+        "beli paket 10GB tapi kuota tidak masuk",
+    ],
+)
+def test_no_reference_in_personal_or_unlabelled_numbers(text: str) -> None:
+    assert read(text).reference is None
+
+
+@pytest.mark.parametrize(
+    ("text", "wish", "resolution"),
+    [
+        ("saya mau tukar unit baru", "tukar unit baru", "repair"),
+        ("tuker yg baru aja min", "tuker yg baru", "repair"),
+        ("minta tukar dengan unit baru", "minta tukar dengan unit baru", "repair"),
+        ("can you swap it for a new one", "swap it for a new one", "repair"),
+        ("I'd like them to exchange it for a new one", "exchange it for a new one", "repair"),
+        ("Is there an option to swap it?", "an option to swap it", "repair"),
+        ("Saya mohon kepastian kapan pesanan dikirim", "kepastian kapan pesanan dikirim",
+         "explanation"),
+        ("kasih kepastian dong min", "kepastian", "explanation"),
+        ("tolong dikabari ya", "dikabari", "explanation"),
+        ("mohon segera diproses", "segera diproses", None),
+        ("I want to reschedule my appointment", "reschedule my appointment", None),
+        ("saya mau jadwal ulang ke hari Jumat", "jadwal ulang ke hari Jumat", None),
+        ("tolong ganti jadwal servisnya", "ganti jadwal servisnya", None),
+        ("I need it back by Saturday", "it back by Saturday", None),
+        ("please deliver it by Saturday", "deliver it by Saturday", None),
+        ("please cancel and refund", "cancel and refund", "refund"),
+        ("batalkan dan refund aja", "batalkan dan refund", "refund"),
+        ("I would like them to send a technician", "send a technician", "repair"),
+        ("saya berharap barangnya diganti", "barangnya diganti", "repair"),
+    ],
+)  # fmt: skip
+def test_more_wishes(text: str, wish: str, resolution: str | None) -> None:
+    said = read(text)
+    assert (said.wish, said.resolution) == (wish, resolution)
+
+
+def test_a_deadline_in_the_wish_is_not_the_time() -> None:
+    said = read("kulkas mati sejak kemarin, I need it back by Saturday")
+    assert said.time == "sejak kemarin"
+    assert said.wish == "it back by Saturday"
+
+
+@pytest.mark.parametrize("text", ["there is no option to pay by card", "kulkas gak mau nyala"])
+def test_still_no_wish(text: str) -> None:
+    assert read(text).wish is None
+
+
+@pytest.mark.parametrize(
+    ("text", "time", "when"),
+    [
+        ("jam 10an listrik mati", "jam 10an", at(17, 10)),
+        ("listrik mati sekitar jam 9-an", "jam 9-an", at(17, 9)),
+        ("kurirnya datang jam 7 pagi td", "jam 7 pagi td", at(17, 7)),
+        ("tadi jam 7 pagi td kurirnya datang", "tadi jam 7 pagi td", at(17, 7)),
+        ("jam 11 malam tadi ada yang gedor", "jam 11 malam tadi", at(16, 23)),
+        ("pagi tadi jam 8 air mati", "pagi tadi jam 8", at(17, 8)),
+        ("no signal since the 8th", "since the 8th", at(8)),
+        ("no signal since the 8th of March", "since the 8th of March", at(8)),
+        ("air mati dari tgl 5", "dari tgl 5", at(5)),
+        ("listrik padam sejak jam 6 pagi", "sejak jam 6 pagi", at(17, 6)),
+    ],
+)
+def test_more_times(text: str, time: str, when: datetime) -> None:
+    said = read(text)
+    assert (said.time, said.when) == (time, when)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Laporan saya sudah seminggu belum ditindaklanjuti",
+        "Tiket saya gak pernah dibantu",
+        "Pagi ini AC di kantor mati",
+        "Malam tadi petugas membentak saya",
+        "Gedung III lantai 2",
+        "buka www.layanan.go.id error",
+    ],
+)
+def test_describe_keeps_words_that_belong_to_the_complaint(text: str) -> None:
+    assert describe(text) == text

@@ -148,11 +148,10 @@ def test_the_restatement_reads_the_facts_in_order_and_leaves_out_empty_ones() ->
     ]
 
 
-def test_a_draft_stored_with_place_and_time_as_one_answer_keeps_it_as_the_place() -> None:
+def test_a_draft_stored_with_place_and_time_as_one_answer_keeps_it() -> None:
     stored = draft(place_time="Bandung, kemarin").to_dict()
     loaded = Draft.from_dict(stored)
-    assert loaded.answers["place"] == "Bandung, kemarin"
-    assert loaded.answers["time"] is None
+    assert ("place_time", "Bandung, kemarin") in loaded.details()
     assert loaded.missing(Need.PLACE_TIME) == ()
 
 
@@ -160,3 +159,51 @@ def test_a_short_answer_about_a_person_keeps_all_its_words() -> None:
     asked = Draft(Category.ATTITUDINAL, None, None, answers={"description": "dibentak"})
     answered = needs.answer(asked, Need.PERSON, "Satpam bertopi", Said(person="Satpam"))
     assert answered.answers["person"] == "Satpam bertopi"
+
+
+def editing(answers: dict[str, str | None], need: Need) -> Draft:
+    return Draft(Category.MECHANICAL, None, None, answers=answers, asking=need, editing=True)
+
+
+def test_editing_the_time_keeps_the_place_and_reads_the_new_time() -> None:
+    when = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
+    was = editing({"place": "Bekasi", "time": "semalam"}, Need.PLACE_TIME)
+    answered = needs.answer(
+        was, Need.PLACE_TIME, "kemarin jam 3", Said(time="kemarin jam 3", when=when)
+    )
+    assert answered.answers["place"] == "Bekasi"
+    assert answered.answers["time"] == "kemarin jam 3"
+    assert answered.time_at == "2026-03-16T15:00+00:00"
+
+
+def test_editing_with_nothing_new_keeps_what_was_recorded() -> None:
+    was = editing({"place": "Bekasi", "time": "semalam"}, Need.PLACE_TIME)
+    answered = needs.answer(was, Need.PLACE_TIME, "kan udah saya bilang", Said(already_said=True))
+    assert answered.answers == {"place": "Bekasi", "time": "semalam"}
+
+
+def test_already_said_is_not_the_person_either() -> None:
+    said = Said(person="satpam", already_said=True)
+    answered = needs.answer(draft(), Need.PERSON, "kan udah saya bilang, satpamnya", said)
+    assert answered.answers["person"] == "satpam"
+
+
+def test_words_that_fill_no_fact_are_kept_as_a_note() -> None:
+    known = draft(place="Bekasi")
+    answered = needs.answer(known, Need.PLACE_TIME, "pas hujan deres", Said())
+    assert answered.answers["time"] is None
+    assert answered.notes == ("pas hujan deres",)
+
+
+def test_a_person_described_beside_a_place_keeps_the_description() -> None:
+    asked = Draft(Category.ATTITUDINAL, None, None, answers={"description": "dibentak"})
+    answered = needs.answer(asked, Need.PERSON, "yang jaga di loket 3", Said(place="loket 3"))
+    assert answered.answers["person"] == "yang jaga di loket 3"
+    assert answered.answers["place"] == "loket 3"
+
+
+def test_the_time_read_as_a_date_comes_with_the_time_words() -> None:
+    when = datetime(2026, 3, 16, 15, 0, tzinfo=UTC)
+    known = draft(time="semalam")
+    later = needs.draft_with_said(known, Said(time="kemarin sore", when=when))
+    assert later.time_at is None  # the words kept are the first ones, so is their reading
