@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import subprocess
 import tempfile
 import time
@@ -47,9 +48,16 @@ class NLUProject:
         for path in self.inputs():
             digest.update(str(path.relative_to(self.root)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-        for path in sorted([*RASA_ADDONS.glob("*.py"), *RASA_ADDONS.glob("*.yml")]):
+        for path in self.addons():
             digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
         return digest.hexdigest()[:16]
+
+    def addons(self) -> list[Path]:
+        """Our Rasa components the pipeline names (`- name: prima_tfidf.…`), and their data
+        files; a component no pipeline uses does not shape the model."""
+        named = set(re.findall(r"name:\s*([A-Za-z_]\w*)\.\w+", self.config.read_text()))
+        modules = [p for p in RASA_ADDONS.glob("*.py") if p.stem in named]
+        return sorted([*modules, *RASA_ADDONS.glob("*.yml")])
 
     def model_path(self, models_dir: Path) -> Path:
         return models_dir / f"nlu-{self.fingerprint()}.tar.gz"

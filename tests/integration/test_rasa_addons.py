@@ -89,3 +89,43 @@ def test_informal_spellings_are_counted_as_their_standard_form(runtime: Runtime)
     ]  # fmt: skip
     assert result["offsets_kept"]
     assert result["spellings"] > 100  # the whole list loads (no spelling under two words)
+
+
+LINEAR = textwrap.dedent(
+    """
+    import json, tempfile
+    from pathlib import Path
+    from scipy.sparse import csr_matrix
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from prima_linear import LinearIntentClassifier
+
+    storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+    config = LinearIntentClassifier.get_default_config()
+    component = LinearIntentClassifier(config, "linear", storage, Resource("linear"))
+    problems = []
+    for bad in ({"C": 0}, {"class_weight": "auto"}):
+        try:
+            LinearIntentClassifier.validate_config({**config, **bad})
+        except ValueError as exc:
+            problems.append(str(exc).split(" ")[0])
+    print(json.dumps({
+        "C": component.clf.C,
+        "class_weight": component.clf.class_weight,
+        "max_iter": component.clf.max_iter,
+        "problems": problems,
+    }))
+    """
+)
+
+
+def test_the_linear_classifier_takes_its_regularisation_and_class_weights(
+    runtime: Runtime,
+) -> None:
+    result = in_rasa_environment(runtime, LINEAR)
+    assert result == {
+        "C": 10.0,
+        "class_weight": None,
+        "max_iter": 2000,
+        "problems": ["C", "class_weight"],
+    }

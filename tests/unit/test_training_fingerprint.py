@@ -70,3 +70,16 @@ def test_a_change_to_our_rasa_components_or_their_word_list_changes_the_fingerpr
     component = addons / "prima_informal.py"
     component.write_text(component.read_text() + "\n# changed\n")
     assert len({before, after_words, project.fingerprint()}) == 3
+
+
+def test_a_component_no_pipeline_names_leaves_the_fingerprint_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    addons = tmp_path / "rasa_addons"
+    shutil.copytree(RASA_ADDONS, addons)
+    monkeypatch.setattr(training, "RASA_ADDONS", addons)
+    project = NLUProject()
+    before = project.fingerprint()
+    (addons / "prima_candidate.py").write_text("# a component under measurement\n")
+    assert project.fingerprint() == before
+    assert "prima_tfidf.py" in [p.name for p in project.addons()]
