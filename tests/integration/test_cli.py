@@ -107,9 +107,9 @@ def test_console_chat_end_to_end(rasa_server: LocalRasaServer, tmp_path: Path) -
     conversation = "\n".join(
         [
             "selamat pagi",
-            "AC di kamar hotel saya bocor dan tidak dingin",
+            "bocor terus dan tidak dingin sama sekali",
             "/cancel",
-            "hmm",
+            "🤔🤔",
             "2",
             "/lang en",
             "",
