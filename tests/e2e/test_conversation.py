@@ -134,7 +134,7 @@ async def test_a_correction_before_the_case_opens(bot: RunningBot) -> None:
 
 async def test_clarification_when_the_model_is_unsure(bot: RunningBot) -> None:
     telegram, user = bot.telegram, 6002
-    question = await converse(telegram, user, "🤔🤔")  # nothing the model can read
+    question = await converse(telegram, user, "masalah yang kemarin")  # about what?
     assert question.button_data()[:4] == [
         "cat:mechanical",
         "cat:attitudinal",
