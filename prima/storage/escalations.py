@@ -363,7 +363,9 @@ def add_event(
 
 
 def due_query(now: datetime, limit: int) -> Any:
-    """The due-scan: pending escalations whose notification time has come, locked."""
+    """The due-scan: pending escalations whose notification time has come, locked with
+    their case: two escalators firing levels of one case would both update the case row and
+    could deadlock; with the case locked too, the second skips that case until the next pass."""
     return (
         select(Escalation, Case, Customer)
         .join(Case, Case.id == Escalation.case_id)
@@ -371,5 +373,5 @@ def due_query(now: datetime, limit: int) -> Any:
         .where(Escalation.status == PENDING, Escalation.notify_at <= now)
         .order_by(Escalation.notify_at, Escalation.case_id, Escalation.level)
         .limit(limit)
-        .with_for_update(skip_locked=True, of=Escalation)
+        .with_for_update(skip_locked=True, of=(Escalation, Case))
     )
