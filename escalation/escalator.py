@@ -1,9 +1,10 @@
 """The escalator: fires due escalation levels once, and delivers their notifications.
 
 Application service around the pure ladder. Each pass: (1) cases whose deadlines follow an
-older ladder are rescheduled; (2) due levels are claimed and fired in one transaction, which
-also writes every notification (rendered) and the customer's notice to the outboxes; (3)
-notifications are sent, each on its own, retried with backoff, never blocking the others.
+older ladder or business calendar are rescheduled; (2) due levels are claimed and fired in
+one transaction, which also writes every notification (rendered) and the customer's notice to
+the outboxes; (3) notifications are sent, each on its own, retried with backoff, never
+blocking the others.
 """
 
 from __future__ import annotations
@@ -113,7 +114,8 @@ class Escalator:
     # --- schedules -----------------------------------------------------------------------
 
     async def reschedule(self) -> int:
-        """Give open cases whose deadlines follow an older ladder (or none) the current one."""
+        """Give open cases whose deadlines follow an older ladder or calendar (or none) the
+        current ones: the policy's fingerprint covers both."""
         policy, total = self.policy.fingerprint, 0
         while True:
             async with self.sessions() as session, session.begin():

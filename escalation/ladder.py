@@ -141,7 +141,8 @@ class Ladder:
         )
 
     def fingerprint(self) -> str:
-        """Changes whenever a deadline could: stored deadlines are recomputed when it does."""
+        """Changes whenever a threshold could move a deadline (the policy's fingerprint adds the
+        calendar's): stored deadlines are recomputed when it does."""
         data = {
             "levels": [
                 [lv.number, lv.threshold.amount.total_seconds(), lv.threshold.clock, lv.quiet_hours]

@@ -2,37 +2,79 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 import holidays
+from holidays.version import __version__ as HOLIDAYS_VERSION
 
-from escalation.calendar import BusinessCalendar, Hours, calendar_from
+from escalation.calendar import BusinessCalendar, Day, HolidayList, Hours, SpecialHours
 from escalation.ladder import Clock, Deadline, Ladder, Level, OnTakeover, Recipient, Threshold
-from prima.config import WEEKDAYS, BusinessHoursSection, EscalationSection, ServiceConfig
+from prima.config import (
+    WEEKDAYS,
+    BusinessHoursSection,
+    EscalationSection,
+    OpeningRange,
+    ServiceConfig,
+)
+
+# The staff's language, as the `holidays` package names its languages (for the names shown).
+_NAMES_LANGUAGE = {"id": "id", "en": "en_US"}
 
 
-def business_calendar(section: BusinessHoursSection) -> BusinessCalendar:
-    """Opening hours per weekday, closed on the country's public holidays and custom dates."""
-    # `24h` is stored as 00:00-23:59:59, which the calendar reads as open until midnight.
-    week = [
-        Hours(o.opens, o.closes) if (o := section.days.get(day)) is not None else None
-        for day in WEEKDAYS
-    ]
-    country, subdivision = section.holidays, section.holiday_subdivision
-
-    def public() -> holidays.HolidayBase | frozenset[date]:
-        if country is None:
-            return frozenset()
-        return holidays.country_holidays(country, subdiv=subdivision)
-
-    return calendar_from(
+def business_calendar(section: BusinessHoursSection, language: str = "id") -> BusinessCalendar:
+    """Opening hours per weekday and dated hours, closed on the country's holidays (in the
+    configured categories) and custom dates. Holiday names are in `language` where known."""
+    return BusinessCalendar(
         section.zone,
-        week,
-        holidays=public,
-        closed_dates=section.closed_dates,
-        open_dates=section.open_dates,
+        tuple(_day(section.days.get(day)) for day in WEEKDAYS),
+        holidays=holiday_lists(section, language),
+        closed_dates=frozenset(section.closed_dates),
+        open_dates=frozenset(section.open_dates),
+        special=tuple(
+            SpecialHours(
+                period.start,
+                period.end,
+                tuple(_day(period.days[d]) if d in period.days else None for d in WEEKDAYS),
+            )
+            for period in section.special_hours
+        ),
     )
+
+
+def holiday_lists(section: BusinessHoursSection, language: str = "id") -> tuple[HolidayList, ...]:
+    """One list per configured category, e.g. ID's public holidays and its cuti bersama."""
+    country, subdivision = section.holidays, section.holiday_subdivision
+    if country is None:
+        return ()
+    entity = holidays.country_holidays(country, subdiv=subdivision)
+    wanted = _NAMES_LANGUAGE.get(language, language)
+    names = wanted if wanted in entity.supported_languages else entity.default_language
+    return tuple(
+        HolidayList(
+            _kind(country, category),
+            holidays.country_holidays(
+                country, subdiv=subdivision, categories=(category,), language=names
+            ),
+            f"{country}{f'-{subdivision}' if subdivision else ''} {category}"
+            f" (holidays {HOLIDAYS_VERSION})",
+        )
+        for category in section.holiday_categories
+    )
+
+
+def _kind(country: str, category: str) -> str:
+    if category == "public":
+        return "public holiday"
+    if country == "ID" and category == "government":
+        return "cuti bersama"  # joint leave days, set each year by the government's decree
+    return f"{category} holiday"
+
+
+def _day(ranges: tuple[OpeningRange, ...] | None) -> Day:
+    # `24h` is stored as 00:00-23:59:59, which the calendar reads as open until midnight.
+    return tuple(Hours(r.opens, r.closes) for r in ranges or ())
 
 
 def ladder(section: EscalationSection) -> Ladder:
@@ -65,13 +107,15 @@ class EscalationPolicy:
     def from_config(cls, config: ServiceConfig) -> EscalationPolicy:
         return cls(
             ladder(config.escalation),
-            business_calendar(config.business_hours),
+            business_calendar(config.business_hours, config.languages.default),
             config.staff.chat_id,
         )
 
     @property
     def fingerprint(self) -> str:
-        return self.ladder.fingerprint()
+        """The ladder's and the calendar's: open cases are rescheduled when either changes."""
+        both = f"{self.ladder.fingerprint()}:{self.calendar.fingerprint()}".encode()
+        return hashlib.sha256(both).hexdigest()[:16]
 
     def deadlines(self, category: str, opened_at: datetime) -> list[Deadline]:
         return self.ladder.schedule(category, opened_at, self.calendar)

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,102 @@ def test_console_answers_kindly_when_the_nlu_server_is_down(tmp_path: Path) -> N
     log = (tmp_path / "logs" / "prima.log").read_text()
     assert "NLU unavailable" in log
     assert "Traceback" not in log
+
+
+CALENDAR_CONFIG = """\
+business_hours:
+  days:
+    monday: "08:00-12:00, 13:00-16:00"
+    tuesday: "08:00-12:00, 13:00-16:00"
+    wednesday: "08:00-12:00, 13:00-16:00"
+    thursday: "08:00-12:00, 13:00-16:00"
+    friday: "08:00-11:30, 13:00-16:30"
+  closed_dates: ["2026-03-31"]
+  open_dates: ["2026-03-28"]
+  special_hours:
+    - from: 2026-02-18
+      to: 2026-03-19
+      days: {monday: "08:00-15:00", tuesday: "08:00-15:00", wednesday: "08:00-15:00",
+             thursday: "08:00-15:00", friday: "08:00-11:30, 13:00-15:30"}
+"""
+# March 2026 as the office keeps it; `*` stands for the rest of a holiday's name, as the
+# holidays package carries it (Indonesian, the staff's language).
+MARCH_2026 = """\
+March 2026
+Sun 2026-03-01  closed
+Mon 2026-03-02  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Tue 2026-03-03  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Wed 2026-03-04  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Thu 2026-03-05  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Fri 2026-03-06  08:00-11:30, 13:00-15:30  special hours 2026-02-18 to 2026-03-19
+Sat 2026-03-07  closed
+Sun 2026-03-08  closed
+Mon 2026-03-09  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Tue 2026-03-10  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Wed 2026-03-11  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Thu 2026-03-12  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Fri 2026-03-13  08:00-11:30, 13:00-15:30  special hours 2026-02-18 to 2026-03-19
+Sat 2026-03-14  closed
+Sun 2026-03-15  closed
+Mon 2026-03-16  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Tue 2026-03-17  08:00-15:00               special hours 2026-02-18 to 2026-03-19
+Wed 2026-03-18  closed                    cuti bersama: *Nyepi*
+Thu 2026-03-19  closed                    public holiday: *Nyepi*
+Fri 2026-03-20  closed                    cuti bersama: *Fitri*
+Sat 2026-03-21  closed                    public holiday: *Fitri*
+Sun 2026-03-22  closed                    public holiday: *Fitri*
+Mon 2026-03-23  closed                    cuti bersama: *Fitri*
+Tue 2026-03-24  closed                    cuti bersama: *Fitri*
+Wed 2026-03-25  08:00-12:00, 13:00-16:00
+Thu 2026-03-26  08:00-12:00, 13:00-16:00
+Fri 2026-03-27  08:00-11:30, 13:00-16:30
+Sat 2026-03-28  08:00-12:00, 13:00-16:00  open date
+Sun 2026-03-29  closed
+Mon 2026-03-30  08:00-12:00, 13:00-16:00
+Tue 2026-03-31  closed                    closed date
+17 working days, 14 closed"""
+
+
+def test_calendar_prints_a_month_as_the_office_keeps_it(tmp_path: Path) -> None:
+    config = tmp_path / "config.yml"
+    config.write_text(CALENDAR_CONFIG)
+    done = run(["calendar", "--year", "2026", "--month", "3"], {"PRIMA_CONFIG": str(config)})
+    assert done.returncode == 0, done.stderr
+    header, blank, *month = done.stdout.splitlines()
+    assert header.startswith("Office calendar (Asia/Jakarta); holiday lists: ID public")
+    assert "ID government" in header and blank == ""
+    expected = MARCH_2026.splitlines()
+    assert len(month) == len(expected)
+    for line, pattern in zip(month, expected, strict=True):
+        assert fnmatchcase(line, pattern), f"{line!r} is not {pattern!r}"
+
+
+def test_calendar_tells_when_a_level_is_due() -> None:
+    done = run(
+        ["calendar", "--due", "2026-03-17 10:00", "--after", "3d", "--clock", "working_days"]
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "opened   Tue 2026-03-17 10:00 (Asia/Jakarta)",
+        "after: 3 working days, due Fri 2026-03-27 10:00",
+    ]
+    ladder = run(["calendar", "--due", "2026-03-17 10:00"])
+    assert ladder.stdout.splitlines()[1:] == [
+        "level 1 Kasubag: 3h (elapsed), due Tue 2026-03-17 13:00",
+        "level 2 Kabag: 2 calendar days, due Thu 2026-03-19 10:00",
+        "level 3 Kabiro: 3 working days, due Fri 2026-03-27 10:00",
+    ]
+    hours = run(
+        ["calendar", "--due", "2026-03-17 14:00", "--after", "3h", "--clock", "business_hours"]
+    )
+    assert hours.stdout.splitlines()[1] == "after: 3h (business hours), due Wed 2026-03-25 09:00"
+
+
+def test_calendar_usage_errors_name_the_option() -> None:
+    wrong = run(
+        ["calendar", "--due", "2026-03-17 10:00", "--after", "90m", "--clock", "working_days"]
+    )
+    assert wrong.returncode == 2
+    assert "--after '90m'" in wrong.stderr and "whole days" in wrong.stderr
+    assert run(["calendar", "--due", "17 March"]).returncode == 2
+    assert run(["calendar", "--after", "3d"]).returncode == 2

@@ -74,6 +74,7 @@ def make_runtime(
     smtp: SmtpServer,
     database_url: str,
     escalation: dict[str, Any] | None = None,
+    business_hours: dict[str, Any] | None = None,
 ) -> Runtime:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -85,7 +86,9 @@ def make_runtime(
         smtp_port=smtp.port,
         smtp_security="none",
     )
-    config = ServiceConfig.model_validate({"escalation": escalation or LADDER})
+    config = ServiceConfig.model_validate(
+        {"escalation": escalation or LADDER, "business_hours": business_hours or {}}
+    )
     return Runtime(settings, config)
 
 
@@ -204,6 +207,59 @@ async def test_the_ladder_over_a_holiday_weekend(
             detail = await desk.handle(act(f"/case {reference}", BUDI))
             assert "diterima Sari" in detail.text
         assert await count(runtime, Message, Message.direction == "out") == 3
+
+
+async def pending_due(runtime: Runtime, reference: str) -> dict[int, datetime]:
+    """The case's pending deadlines, office time, to the minute (the clock ticks in tests)."""
+    async with runtime.database() as sessions, sessions() as session:
+        case = await Repository(session).case(reference)
+        rows = await EscalationRecords(session).ladder_of(case.id)
+        return {
+            e.level: e.due_at.astimezone(JAKARTA).replace(second=0, microsecond=0)
+            for e in rows
+            if e.status == "pending"
+        }
+
+
+async def test_cases_are_rescheduled_when_the_calendar_changes(
+    tmp_path: Path, telegram: FakeTelegram, smtp: SmtpServer, database_url: str
+) -> None:
+    # Yesterday's deployment counted public holidays only (holiday_categories: [public]).
+    before = make_runtime(
+        tmp_path, telegram, smtp, database_url, None, {"holiday_categories": ["public"]}
+    )
+    with time_machine.travel(jakarta(3, 17, 10), tick=True) as traveller:
+        reference = await open_case(before, 7006)
+        older = await open_case(before, 7007)
+        assert (await pending_due(before, reference))[3] == jakarta(3, 23, 10)
+        # A case stored before the calendar was part of the fingerprint (the ladder's alone).
+        async with before.database() as sessions, sessions() as session, session.begin():
+            case = await Repository(session).case(older)
+            case.ladder = before.policy().ladder.fingerprint()
+
+        # Today's configuration: the defaults, whose cuti bersama close 18, 20, 23, 24 March.
+        after = make_runtime(tmp_path, telegram, smtp, database_url)
+        assert after.policy().fingerprint != before.policy().fingerprint
+        traveller.move_to(jakarta(3, 17, 10, 5))
+        await pass_once(after)
+        for ref in (reference, older):
+            due = await pending_due(after, ref)
+            assert due == {1: jakarta(3, 17, 13), 2: jakarta(3, 19, 10), 3: jakarta(3, 27, 10)}
+        async with after.database() as sessions, sessions() as session:
+            case = await Repository(session).case(reference)
+            assert case.ladder == after.policy().fingerprint
+
+        # Monday 23 March, when the old calendar had level 3 due: nothing for the Kabiro.
+        traveller.move_to(jakarta(3, 23, 10, 0, 30))
+        await pass_once(after)
+        assert not smtp.inbox.to("kabiro@kantor.example")
+        assert len(telegram.sent[BUDI]) == 2  # level 2, two calendar days, is unchanged
+        traveller.move_to(jakarta(3, 27, 10, 0, 30))
+        await pass_once(after)
+        assert len(smtp.inbox.to("kabiro@kantor.example")) == 2
+        # Every open case follows today's calendar now: nothing left to reschedule.
+        async with after.database() as sessions:
+            assert await after.escalator(sessions, None).reschedule() == 0
 
 
 async def test_after_downtime_each_overdue_level_fires_once_in_order(

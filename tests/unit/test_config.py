@@ -1,9 +1,9 @@
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
 
-from prima.config import ConfigError, ServiceConfig, load_config
+from prima.config import ConfigError, OpeningRange, ServiceConfig, load_config
 from prima.settings import PROJECT_ROOT, Settings, load_settings
 
 
@@ -29,9 +29,44 @@ def test_opening_hours_forms(tmp_path: Path) -> None:
         write(tmp_path, "business_hours:\n  days:\n    monday: 24h\n    tuesday: '07:30-15:00'\n")
     )
     days = config.business_hours.days
-    assert days["monday"] is not None and days["monday"].opens == time(0)
-    assert days["tuesday"] is not None and days["tuesday"].closes == time(15)
+    assert days["monday"] == (OpeningRange(opens=time(0), closes=time(23, 59, 59)),)
+    assert days["tuesday"] == (OpeningRange(opens=time(7, 30), closes=time(15)),)
     assert days["wednesday"] is None  # unspecified days are closed once `days` is given
+
+
+def test_a_day_with_breaks(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "business_hours:\n  days:\n    friday: '08:00-11:30, 13:00-16:30'\n")
+    )
+    assert config.business_hours.days["friday"] == (
+        OpeningRange(opens=time(8), closes=time(11, 30)),
+        OpeningRange(opens=time(13), closes=time(16, 30)),
+    )
+
+
+def test_holiday_categories_default_by_country(tmp_path: Path) -> None:
+    def categories(text: str) -> tuple[str, ...]:
+        return load_config(write(tmp_path, text)).business_hours.holiday_categories
+
+    assert categories("") == ("public", "government")  # ID: public holidays and cuti bersama
+    assert categories("business_hours:\n  holiday_categories: null\n") == ("public", "government")
+    assert categories("business_hours:\n  holiday_categories: [public]\n") == ("public",)
+    assert categories("business_hours:\n  holidays: MY\n") == ("public",)
+    assert categories("business_hours:\n  holidays: none\n") == ()
+
+
+def test_special_hours(tmp_path: Path) -> None:
+    text = (
+        "business_hours:\n  special_hours:\n"
+        "    - from: 2026-02-18\n      to: 2026-03-19\n"
+        "      days: {monday: '08:00-15:00', saturday: closed}\n"
+    )
+    (period,) = load_config(write(tmp_path, text)).business_hours.special_hours
+    assert (period.start, period.end) == (date(2026, 2, 18), date(2026, 3, 19))
+    assert period.days == {
+        "monday": (OpeningRange(opens=time(8), closes=time(15)),),
+        "saturday": None,
+    }
 
 
 @pytest.mark.parametrize(
@@ -43,6 +78,56 @@ def test_opening_hours_forms(tmp_path: Path) -> None:
         ("business_hours:\n  days:\n    funday: closed\n", "'funday' is not a weekday"),
         ("business_hours:\n  days:\n    monday: '16:00-08:00'\n", "must be after opening"),
         ("business_hours:\n  days:\n    monday: 9 to 5\n", "is not 'closed', '24h'"),
+        (
+            "business_hours:\n  days:\n    friday: '08:00-12:00, 11:30-16:00'\n",
+            "business_hours.days: friday: '08:00-12:00, 11:30-16:00': each range must start after",
+        ),
+        (
+            "business_hours:\n  days:\n    friday: '08:00-11:30,'\n",
+            "friday: '08:00-11:30,' is not 'closed', '24h' or 'HH:MM-HH:MM'",
+        ),
+        (
+            "business_hours:\n  holiday_categories: [religious]\n",
+            "business_hours.holiday_categories: 'religious' is not a holiday category of ID in the "
+            "holidays package (it offers government, public)",
+        ),
+        (
+            "business_hours:\n  holidays: MY\n  holiday_categories: [government]\n",
+            "business_hours.holiday_categories: 'government' is not a holiday category of MY",
+        ),
+        (
+            "business_hours:\n  holiday_categories: []\n",
+            "business_hours.holiday_categories: list at least one category",
+        ),
+        (
+            "business_hours:\n  holidays: none\n  holiday_categories: [public]\n",
+            "business_hours.holiday_categories: set business_hours.holidays to a country",
+        ),
+        (
+            "business_hours:\n  special_hours:\n    - {from: 2026-03-19, to: 2026-02-18, "
+            "days: {monday: '08:00-15:00'}}\n",
+            "business_hours.special_hours.0: to: 2026-02-18 is before from: 2026-03-19",
+        ),
+        (
+            "business_hours:\n  special_hours:\n    - {from: 2026-02-18, to: 2026-03-19, "
+            "days: {}}\n",
+            "business_hours.special_hours.0.days: name at least one weekday",
+        ),
+        (
+            "business_hours:\n  special_hours:\n    - {from: 2026-02-18, to: 2026-03-19, "
+            "days: {funday: '08:00-15:00'}}\n",
+            "special_hours.0.days: 'funday' is not a weekday",
+        ),
+        (
+            "business_hours:\n  special_hours:\n    - {from: 2026-02-18, days: {monday: closed}}\n",
+            "business_hours.special_hours.0.to: Field required",
+        ),
+        (
+            "business_hours:\n  special_hours:\n"
+            "    - {from: 2026-02-18, to: 2026-03-19, days: {monday: '08:00-15:00'}}\n"
+            "    - {from: 2026-03-19, to: 2026-03-31, days: {monday: closed}}\n",
+            "business_hours.special_hours: 2026-02-18–2026-03-19 and 2026-03-19–2026-03-31 overlap",
+        ),
         ("languages:\n  default: fr\n", "languages.default: Input should be 'id' or 'en'"),
         ("languages:\n  default: en\n  supported: [id]\n", "'en' is not in supported"),
         ("- a\n- b\n", "top level must be a mapping"),

@@ -10,7 +10,7 @@ import pytest
 
 from escalation.calendar import Hours
 from escalation.ladder import Clock, Ladder, Level, Threshold, format_duration, overdue
-from escalation.policy import business_calendar, ladder
+from escalation.policy import EscalationPolicy, business_calendar, ladder
 from prima.config import ConfigError, ServiceConfig, load_config, parse_duration
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -91,6 +91,43 @@ def test_the_fingerprint_follows_the_thresholds_only() -> None:
     assert ladder(renamed.escalation).fingerprint() == SOP.fingerprint()
 
 
+def test_the_policy_fingerprint_follows_the_calendar_too() -> None:
+    base = EscalationPolicy.from_config(CONFIG)
+    public_only = ServiceConfig.model_validate(
+        {"business_hours": {"holiday_categories": ["public"]}}
+    )
+    ramadan = ServiceConfig.model_validate(
+        {
+            "business_hours": {
+                "special_hours": [
+                    {"from": "2026-02-18", "to": "2026-03-19", "days": {"friday": "08:00-11:30"}}
+                ]
+            }
+        }
+    )
+    desk = ServiceConfig.model_validate(
+        {"staff": {"chat_id": -100, "members": [{"name": "R", "telegram": 1}]}}
+    )
+    prints = [EscalationPolicy.from_config(c).fingerprint for c in (public_only, ramadan)]
+    assert base.fingerprint not in prints and prints[0] != prints[1]
+    assert EscalationPolicy.from_config(desk).fingerprint == base.fingerprint
+    assert EscalationPolicy.from_config(ServiceConfig()).fingerprint == base.fingerprint
+    # Cases stored before the calendar was part of it are rescheduled once, too.
+    assert base.fingerprint != base.ladder.fingerprint()
+    assert len(base.fingerprint) == 16  # the width of `cases.ladder`
+
+
+def test_level_3_of_the_sop_over_nyepi_and_idul_fitri() -> None:
+    opened = at(3, 17, 10)  # Tuesday 17 March 2026
+    due = {d.level: d.due_at for d in SOP.schedule("service", opened, CALENDAR)}
+    assert due == {1: at(3, 17, 13), 2: at(3, 19, 10), 3: at(3, 27, 10)}
+    public_only = ServiceConfig.model_validate(
+        {"business_hours": {"holiday_categories": ["public"]}}
+    )
+    old = business_calendar(public_only.business_hours)
+    assert SOP.schedule("service", opened, old)[2].due_at == at(3, 23, 10)
+
+
 def test_supervisors_are_the_people_on_the_ladder() -> None:
     config = ServiceConfig.model_validate(
         {
@@ -160,6 +197,10 @@ def write(tmp_path: Path, text: str) -> Path:
         ),
         ("business_hours:\n  holidays: XX\n", "'XX' is not a country"),
         (
+            "business_hours:\n  holiday_categories: [public, religious]\n",
+            "business_hours.holiday_categories: 'religious' is not a holiday category of ID",
+        ),
+        (
             "business_hours:\n  days: {monday: closed}\n",
             "the office must be open on at least one day",
         ),
@@ -176,7 +217,7 @@ def test_closed_and_open_dates_reach_the_calendar() -> None:
     )
     cal = business_calendar(config.business_hours)
     assert not cal.is_working_day(date(2026, 11, 23))
-    assert cal.hours_on(date(2026, 11, 21)) == Hours(time(8), time(16))
+    assert cal.hours_on(date(2026, 11, 21)) == (Hours(time(8), time(16)),)
 
 
 def test_no_holidays_when_the_country_is_none() -> None:

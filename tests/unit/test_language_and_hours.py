@@ -1,10 +1,15 @@
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from prima.config import OpeningHours
-from prima.core.hours import describe_opening_hours
+from prima.bootstrap import Runtime
+from prima.config import OpeningRange, ServiceConfig
+from prima.core.hours import describe_opening_hours, is_open
 from prima.core.language import detect_language
+from prima.core.reply import Reply
+from prima.phrasing import check_templates
+from prima.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -25,14 +30,32 @@ def test_undecided_text_keeps_the_current_language() -> None:
     assert detect_language("OK 👍", default="en") == "en"
 
 
-def office() -> dict[str, OpeningHours | None]:
-    weekday = OpeningHours(opens=time(8), closes=time(16))
+def hours(*ranges: str) -> tuple[OpeningRange, ...]:
+    """`hours("08:00-12:00", "13:00-16:00")`: a day's opening ranges."""
+    parts = [r.split("-") for r in ranges]
+    return tuple(
+        OpeningRange(opens=time.fromisoformat(a), closes=time.fromisoformat(b)) for a, b in parts
+    )
+
+
+def office() -> dict[str, tuple[OpeningRange, ...] | None]:
+    weekday = hours("08:00-16:00")
     return {
         "monday": weekday,
         "tuesday": weekday,
         "wednesday": weekday,
         "thursday": weekday,
-        "friday": OpeningHours(opens=time(8), closes=time(11, 30)),
+        "friday": hours("08:00-11:30"),
+        "saturday": None,
+        "sunday": None,
+    }
+
+
+def with_breaks() -> dict[str, tuple[OpeningRange, ...] | None]:
+    lunch = hours("08:00-12:00", "13:00-16:00")
+    return {
+        **dict.fromkeys(("monday", "tuesday", "wednesday", "thursday"), lunch),
+        "friday": hours("08:00-11:30", "13:00-16:30"),
         "saturday": None,
         "sunday": None,
     }
@@ -45,9 +68,66 @@ def test_opening_hours_are_grouped_and_localised() -> None:
     )
 
 
+def test_a_day_with_breaks_names_each_range() -> None:
+    assert describe_opening_hours(with_breaks(), "id") == (
+        "Senin–Kamis 08.00–12.00 dan 13.00–16.00, Jumat 08.00–11.30 dan 13.00–16.30"
+    )
+    assert describe_opening_hours(with_breaks(), "en") == (
+        "Monday–Thursday 08:00–12:00 and 13:00–16:00, Friday 08:00–11:30 and 13:00–16:30"
+    )
+
+
+def test_three_ranges_keep_the_days_apart() -> None:
+    days = {**office(), "saturday": hours("08:00-10:00", "10:30-12:00", "13:00-14:00")}
+    assert describe_opening_hours(days, "id") == (
+        "Senin–Kamis 08.00–16.00; Jumat 08.00–11.30; Sabtu 08.00–10.00, 10.30–12.00 dan 13.00–14.00"
+    )
+    assert describe_opening_hours(days, "en").endswith(
+        "Saturday 08:00–10:00, 10:30–12:00 and 13:00–14:00"
+    )
+
+
 def test_round_the_clock_service() -> None:
-    always = OpeningHours(opens=time(0), closes=time(23, 59, 59))
     days = dict.fromkeys(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), always
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        (OpeningRange(opens=time(0), closes=time(23, 59, 59)),),
     )
     assert describe_opening_hours(days, "id") == "24 jam setiap hari"
+    assert describe_opening_hours(days, "en") == "24 hours a day, every day"
+    mornings = dict.fromkeys(days, hours("00:00-16:00"))  # every day, but not round the clock
+    assert describe_opening_hours(mornings, "id") == "Senin–Minggu 00.00–16.00"
+
+
+def test_the_break_is_closed_by_the_weekly_hours() -> None:
+    jakarta = ZoneInfo("Asia/Jakarta")
+    friday = datetime(2026, 11, 20, 12, 15, tzinfo=jakarta)
+    assert not is_open(with_breaks(), jakarta, friday)
+    assert is_open(with_breaks(), jakarta, friday.replace(hour=13, minute=5))
+    assert is_open(office(), jakarta, friday.replace(hour=9))
+
+
+def test_customers_read_the_breaks_in_each_language_and_every_message_passes_the_check() -> None:
+    config = ServiceConfig.model_validate(
+        {
+            "business_hours": {
+                "days": {
+                    **dict.fromkeys(
+                        ("monday", "tuesday", "wednesday", "thursday"), "08:00-12:00, 13:00-16:00"
+                    ),
+                    "friday": "08:00-11:30, 13:00-16:30",
+                }
+            }
+        }
+    )
+    runtime = Runtime(Settings(_env_file=None), config)  # type: ignore[call-arg]
+    renderer = runtime.renderer()
+    assert check_templates(renderer, runtime.reply_context) == []
+    reply = Reply("human_requested", {"reference": "PRM-7K3Q", "open_now": False})
+    indonesian = renderer.message("id", reply, **runtime.reply_context("id")).text
+    english = renderer.message("en", reply, **runtime.reply_context("en")).text
+    assert (
+        "Senin–Kamis 08.00–12.00 dan 13.00–16.00, Jumat 08.00–11.30 dan 13.00–16.30" in indonesian
+    )
+    assert (
+        "Monday–Thursday 08:00–12:00 and 13:00–16:00, Friday 08:00–11:30 and 13:00–16:30" in english
+    )
