@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from redis.asyncio import BlockingConnectionPool, Redis
@@ -63,11 +64,13 @@ class Runtime:
         )
 
     def reply_context(self, language: str) -> dict[str, Any]:
-        """Per-language values every template may use, with no customer known yet."""
+        """Per-language values every template may use, with no customer known yet. The opening
+        hours are those in force today (a dated period such as Ramadan replaces the weekly ones)."""
         hours = self.config.business_hours
+        today = datetime.now(hours.zone).date()
         return {
             "name": None,
-            "opening_hours": describe_opening_hours(hours.days, language),
+            "opening_hours": describe_opening_hours(hours.week_on(today), language),
             "timezone": hours.timezone,
         }
 

@@ -206,6 +206,13 @@ class BusinessHoursSection(_Section):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    def week_on(self, day: date) -> dict[str, DayHours | None]:
+        """The weekly hours in force on `day`: a dated period's named weekdays replace theirs."""
+        for period in self.special_hours:
+            if period.start <= day <= period.end:
+                return {**self.days, **period.days}
+        return dict(self.days)
+
     @property
     def ever_open(self) -> bool:
         """Some weekday, dated period or extra working day has opening hours."""

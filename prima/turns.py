@@ -306,7 +306,7 @@ class Conversations:
             open_now=(
                 self.escalation.calendar.is_open(now)  # closed on public holidays too
                 if self.escalation
-                else is_open(hours.days, hours.zone, now)
+                else is_open(hours.week_on(now.astimezone(hours.zone).date()), hours.zone, now)
             ),
             now=now.astimezone(hours.zone),
             name=customer.first_name,

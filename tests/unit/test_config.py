@@ -69,6 +69,21 @@ def test_special_hours(tmp_path: Path) -> None:
     }
 
 
+def test_the_week_in_force_on_a_day_takes_a_dated_period_over_the_weekly_hours(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "business_hours:\n  special_hours:\n"
+        "    - from: 2026-02-18\n      to: 2026-03-19\n"
+        "      days: {monday: '08:00-15:00'}\n"
+    )
+    hours = load_config(write(tmp_path, text)).business_hours
+    ramadan, after = hours.week_on(date(2026, 3, 19)), hours.week_on(date(2026, 3, 20))
+    assert ramadan["monday"] == (OpeningRange(opens=time(8), closes=time(15)),)
+    assert ramadan["tuesday"] == hours.days["tuesday"] == after["tuesday"]
+    assert after["monday"] == hours.days["monday"] != ramadan["monday"]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -2,6 +2,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from prima.bootstrap import Runtime
 from prima.config import OpeningRange, ServiceConfig
@@ -131,3 +132,29 @@ def test_customers_read_the_breaks_in_each_language_and_every_message_passes_the
     assert (
         "Monday–Thursday 08:00–12:00 and 13:00–16:00, Friday 08:00–11:30 and 13:00–16:30" in english
     )
+
+
+def test_customers_read_the_hours_in_force_today_during_a_dated_period() -> None:
+    config = ServiceConfig.model_validate(
+        {
+            "business_hours": {
+                "special_hours": [
+                    {
+                        "from": "2026-02-18",
+                        "to": "2026-03-19",
+                        "days": dict.fromkeys(
+                            ("monday", "tuesday", "wednesday", "thursday", "friday"),
+                            "08:00-15:00",
+                        ),
+                    }
+                ]
+            }
+        }
+    )
+    runtime = Runtime(Settings(_env_file=None), config)  # type: ignore[call-arg]
+    with time_machine.travel(datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Asia/Jakarta"))):
+        ramadan = runtime.reply_context("id")["opening_hours"]
+    with time_machine.travel(datetime(2026, 3, 20, 9, tzinfo=ZoneInfo("Asia/Jakarta"))):
+        after = runtime.reply_context("en")["opening_hours"]
+    assert ramadan == "Senin–Jumat 08.00–15.00"
+    assert after == "Monday–Friday 08:00–16:00"
