@@ -14,10 +14,13 @@ import json
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from nlu import thresholds
 from nlu.baseline import TfidfBaseline
 from nlu.dataset import NLU_DIR
 from nlu.environment import RasaEnvironment
@@ -39,6 +42,8 @@ class FoldRun:
     intents: list[str]
     folds: list[int]
     predicted: dict[str, list[str]]
+    # Per config, each example's best intents with their confidences (none for the baseline).
+    rankings: dict[str, list[list[tuple[str, float]]]] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FoldRun:
@@ -48,6 +53,10 @@ class FoldRun:
             intents=[str(i) for i in data["intents"]],
             folds=[int(f) for f in data["folds"]],
             predicted={str(k): [str(p) for p in v] for k, v in data["predicted"].items()},
+            rankings={
+                str(k): [[(str(i), float(c)) for i, c in ranking] for ranking in v]
+                for k, v in (data.get("rankings") or {}).items()
+            },
         )
 
     def with_baseline(self) -> FoldRun:
@@ -62,7 +71,12 @@ class FoldRun:
             for index, label in zip(test, labels, strict=True):
                 predicted[index] = label
         return FoldRun(
-            self.seed, self.texts, self.intents, self.folds, self.predicted | {BASELINE: predicted}
+            self.seed,
+            self.texts,
+            self.intents,
+            self.folds,
+            self.predicted | {BASELINE: predicted},
+            self.rankings,
         )
 
     def held_back(self) -> list[list[int]]:
@@ -187,6 +201,8 @@ def run_comparison(
     models = [str(c) for c in configs] + [BASELINE]
     names = {str(c): c.name for c in configs} | {BASELINE: BASELINE}
     table = summary(compare(runs, models), names)
+    for config in configs:
+        table += "\n\n" + threshold_summary(runs, config)
     out.mkdir(parents=True, exist_ok=True)
     header = (
         f"# Paired cross-validation\n\n{folds} folds × seeds {', '.join(map(str, seeds))}, "
@@ -199,3 +215,31 @@ def run_comparison(
         json.dumps([asdict(run) for run in runs]), encoding="utf-8"
     )
     return table
+
+
+def threshold_summary(runs: Sequence[FoldRun], config: Path) -> str:
+    """The fallback and ambiguity thresholds' sweep on `config`'s held-back predictions."""
+    truth = [intent for run in runs for intent in run.intents]
+    rankings = [ranking for run in runs for ranking in run.rankings.get(str(config), [])]
+    if len(rankings) != len(truth):
+        return f"Thresholds of {config.name}: no confidences recorded."
+    outcomes = thresholds.sweep(truth, rankings)
+    best = outcomes[0]
+    return (
+        f"Thresholds of {config.name} (held-back predictions of every fold; least cost first; "
+        f"best: fallback {best.fallback:.2f}, ambiguity {best.ambiguity:.2f}):\n\n"
+        + thresholds.table(outcomes, fallback_settings(config))
+    )
+
+
+def fallback_settings(config: Path) -> tuple[float, float]:
+    """The config's `FallbackClassifier` threshold and ambiguity threshold (Rasa's defaults
+    0.3 and 0.1 when unset; (0, 0) without one)."""
+    pipeline = yaml.safe_load(config.read_text(encoding="utf-8")).get("pipeline") or []
+    for component in pipeline:
+        if component.get("name") == "FallbackClassifier":
+            return (
+                float(component.get("threshold", 0.3)),
+                float(component.get("ambiguity_threshold", 0.1)),
+            )
+    return (0.0, 0.0)

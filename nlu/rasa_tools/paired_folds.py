@@ -15,7 +15,9 @@ numbers, so that the app (`prima nlu-compare`) can score the baseline on the ver
 and compare every pair fold by fold.
 
 The predicted intent is the best real intent (Rasa's `nlu_fallback` is skipped), as the app
-reads a parse.
+reads a parse. The top three real intents with their confidences are written too, so that
+the fallback and ambiguity thresholds can be chosen on the same held-back predictions
+(`nlu/thresholds.py`).
 """
 
 from __future__ import annotations
@@ -45,20 +47,24 @@ def _folds(intents: list[str], folds: int, seed: int) -> list[int]:
     return assignment
 
 
-async def _predict(model: str, texts: list[str]) -> list[str]:
+RANKED = 3  # intents kept per prediction, with their confidences
+
+
+async def _predict(model: str, texts: list[str]) -> list[list[tuple[str, float]]]:
+    """Each text's best real intents, best first, with their confidences."""
     from rasa.core.agent import Agent
 
     agent = Agent.load(model)
-    predicted = []
+    rankings = []
     for text in texts:
         parse: dict[str, Any] = await agent.parse_message(text)
         ranking = [
-            item["name"]
+            (str(item["name"]), round(float(item["confidence"]), 6))
             for item in parse.get("intent_ranking") or []
             if item["name"] != FALLBACK_INTENT
         ]
-        predicted.append(ranking[0] if ranking else "none")
-    return predicted
+        rankings.append(ranking[:RANKED])
+    return rankings
 
 
 def run(data: Path, configs: list[Path], folds: int, seed: int, work: Path) -> dict[str, Any]:
@@ -73,6 +79,9 @@ def run(data: Path, configs: list[Path], folds: int, seed: int, work: Path) -> d
     intents = [str(e.get("intent")) for e in examples]
     fold_of = _folds(intents, folds, seed)
     predicted: dict[str, list[str]] = {str(c): [""] * len(texts) for c in configs}
+    rankings: dict[str, list[list[tuple[str, float]]]] = {
+        str(c): [[]] * len(texts) for c in configs
+    }
     for fold in range(folds):
         held_back = [i for i, f in enumerate(fold_of) if f == fold]
         part = TrainingData(
@@ -94,8 +103,9 @@ def run(data: Path, configs: list[Path], folds: int, seed: int, work: Path) -> d
             if model is None:
                 raise SystemExit(f"training failed: {config}, fold {fold}")
             answers = asyncio.run(_predict(model, [texts[i] for i in held_back]))
-            for index, answer in zip(held_back, answers, strict=True):
-                predicted[str(config)][index] = answer
+            for index, ranking in zip(held_back, answers, strict=True):
+                predicted[str(config)][index] = ranking[0][0] if ranking else "none"
+                rankings[str(config)][index] = ranking
             print(
                 f"{PROGRESS}seed {seed}, fold {fold + 1}/{folds}, {config.name}: "
                 f"{time.monotonic() - started:.0f} s",
@@ -108,6 +118,7 @@ def run(data: Path, configs: list[Path], folds: int, seed: int, work: Path) -> d
         "intents": intents,
         "folds": fold_of,
         "predicted": predicted,
+        "rankings": rankings,
     }
 
 

@@ -80,4 +80,11 @@ def test_configs_and_the_baseline_are_scored_on_the_same_folds(
     for predictions in run.predicted.values():
         assert len(predictions) == 18 and set(predictions) <= known
     assert "epochs-2.yml vs epochs-30.yml" in table and "vs baseline" in table
+    # Each held-back example's best intents, with confidences, for choosing the thresholds.
+    for config in configs:
+        rankings = run.rankings[str(config)]
+        assert [r[0][0] for r in rankings] == run.predicted[str(config)]
+        assert all(0.0 <= c <= 1.0 and i in known for r in rankings for i, c in r)
+        assert all([c for _, c in r] == sorted((c for _, c in r), reverse=True) for r in rankings)
+    assert "Thresholds of epochs-30.yml" in table and "(current)" not in table
     assert (out / "comparison.md").read_text().startswith("# Paired cross-validation")
