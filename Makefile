@@ -45,6 +45,7 @@ test: setup compose-tool lint typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -88,4 +89,4 @@ bench-escalation: $(STAMP)
 	$(BIN)/python -m bench.escalation
 
 clean:
-	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) .prima reports .mypy_cache .ruff_cache .pytest_cache .import_linter_cache

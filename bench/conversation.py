@@ -26,13 +26,13 @@ import yaml
 from redis.asyncio import Redis
 
 from bench.databases import temporary_postgresql
+from bench.fakes.instances import peak_rss_mb
+from bench.fakes.telegram import TOKEN, FakeTelegram
 from bench.results import Latency, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
-from tests.support.fake_telegram import TOKEN, FakeTelegram
-from tests.support.instances import peak_rss_mb
 
 SCRIPT = [
     "/start",

@@ -24,13 +24,13 @@ from redis.asyncio import Redis
 
 from bench.conversation import CONFIRM, SCRIPT, TURNS
 from bench.databases import temporary_postgresql
+from bench.fakes.instances import Bots, Telegram, pressed, said
+from bench.fakes.telegram import FakeTelegram
 from bench.results import Latency, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.instances import Bots, Telegram, pressed, said
 
 
 async def customer(

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 from bot.telegram import TelegramSender, build_application, stop_on_signals
 from prima.bootstrap import Runtime
-from prima.turns import Sender
+from prima.core.ports import Sender
 
 logger = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from bot.updates import incoming_from, staff_action_from, update_kind
 from escalation.desk import StaffAction, SupervisorDesk
 from handover.desk import StaffDesk
 from prima import metrics
+from prima.core.ports import Sender
 from prima.core.reply import Reply
-from prima.turns import Conversations, Outcome, Sender
+from prima.turns import Conversations, Outcome
 
 logger = logging.getLogger(__name__)
 

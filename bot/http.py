@@ -10,10 +10,14 @@ to plug in another HTTP library.
 from __future__ import annotations
 
 import aiohttp
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# A per-call timeout as PTB passes it: seconds, None (no limit) or `BaseRequest.DEFAULT_NONE`
+# (not given: use the pool's own). PTB's own name for this type (`ODVInput[float]`) is in a
+# private module; its public docs type the marker as a plain object, so the override takes
+# any object (a wider parameter type than the base's, which mypy accepts).
+Timeout = float | None | object
 
 
 class AiohttpRequest(BaseRequest):
@@ -61,16 +65,16 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        write_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Timeout = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Timeout = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         if self._session is None or self._session.closed:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        read = _seconds(read_timeout, self._read)
+        connect = _seconds(connect_timeout, self._connect)
+        pool = _seconds(pool_timeout, self._pool)
         timeout = aiohttp.ClientTimeout(
             total=None,
             connect=None if connect is None or pool is None else connect + pool,
@@ -86,6 +90,15 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+
+
+def _seconds(given: Timeout, default: float | None) -> float | None:
+    """A timeout given to one call, or `default` when PTB passed its not-given marker."""
+    if given is BaseRequest.DEFAULT_NONE:  # the check PTB documents for BaseRequest subclasses
+        return default
+    if given is None or isinstance(given, int | float):
+        return given
+    raise TypeError(f"a timeout is seconds or None, not {given!r}")
 
 
 def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:

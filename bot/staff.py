@@ -12,7 +12,7 @@ from telegram.ext import Application
 from handover.commands import BUTTON_PREFIX, desk_action
 from handover.ports import Rejected, TopicClosed, TopicGone
 from handover.relay import StaffInput
-from prima.turns import RetryLater, Unreachable
+from prima.core.ports import RetryLater, Unreachable
 
 # Telegram's words for a topic that is gone or closed.
 _GONE = ("message thread not found", "topic_deleted", "thread not found", "topic not found")

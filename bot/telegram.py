@@ -31,9 +31,8 @@ from bot.staff import TelegramDesk
 from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
-from prima.core.ports import Classifier
-from prima.guards import Guards
-from prima.turns import Conversations, RetryLater, Unreachable
+from prima.core.ports import Classifier, Guards, RetryLater, Unreachable
+from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,13 +25,13 @@ from escalation.wording import duration_in_words, needs_view
 from handover.mirror import Mirror
 from prima import metrics
 from prima.config import ServiceConfig
+from prima.core.ports import Mailer, PermanentFailure, RetryLater, Sender, Unreachable, utc_now
 from prima.core.reply import Button, Reply
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import Delivery, Due, EscalationRecords
 from prima.storage.models import FIRED, OPEN, Case, Customer
 from prima.storage.repository import Repository
-from prima.turns import RetryLater, Sender, Unreachable, utc_now
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,6 @@ DELIVERY_BATCH = 100
 RESCHEDULE_BATCH = 500
 LEASE = timedelta(minutes=2)
 ACTOR = "escalator"
-
-
-class Mailer(Protocol):
-    """Sends one email (plain text with an HTML alternative)."""
-
-    async def send(self, to: str, subject: str, text: str, html: str) -> None: ...
-
-
-class PermanentFailure(Exception):
-    """The address cannot receive this (no point retrying)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handover.mirror import Mirror
 from handover.ports import DeskTransport, Rejected, TopicClosed, TopicGone
+from prima.core.ports import RetryLater, Unreachable
 from prima.storage.desk import DeskRecords, Post
 from prima.storage.escalations import add_event
 from prima.storage.models import Case
 from prima.storage.repository import Repository
-from prima.turns import RetryLater, Unreachable
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,13 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.roster import Member
 from prima.config import StaffSection
+from prima.core.ports import SEND_LEASE
 from prima.core.reply import Button
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.repository import Repository, outgoing
-from prima.turns import SEND_LEASE, Conversations, StaffChange
+from prima.turns import Conversations, StaffChange
 
 Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
 

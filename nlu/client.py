@@ -11,13 +11,10 @@ import httpx
 
 from nlu.response import MalformedResponseError, classification_from_rasa
 from prima.core.complaint import Classification
+from prima.core.ports import NLUError
 from prima.core.text import clean_utterance
 
 logger = logging.getLogger(__name__)
-
-
-class NLUError(Exception):
-    """The NLU server could not classify the message."""
 
 
 class NLUUnavailableError(NLUError):

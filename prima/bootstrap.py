@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.desk import SupervisorDesk
 from escalation.escalator import Channels, Escalator
-from escalation.mail import SmtpMailer
 from escalation.policy import EscalationPolicy
 from handover.coaching import Coach
 from handover.desk import StaffDesk
@@ -29,12 +28,13 @@ from nlu.server import LocalRasaServer
 from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
-from prima.core.ports import Classifier
-from prima.guards import Guards, MemoryGuards, RedisGuards
+from prima.core.ports import Classifier, Guards, Sender, utc_now
+from prima.guards import MemoryGuards, RedisGuards
+from prima.mail import SmtpMailer
 from prima.rendering import Renderer
 from prima.settings import Settings
 from prima.storage.database import create_engine, default_url, migrate, sessions
-from prima.turns import Conversations, Sender, utc_now
+from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,12 @@ from telegram.error import TelegramError
 
 from escalation.calendar import ALL_DAY, END_OF_DAY, BusinessCalendar, CalendarDay, Day
 from escalation.ladder import Clock, Threshold
-from nlu.client import NLUError
 from nlu.environment import RasaEnvironmentError
 from nlu.server import ServerStartError
 from nlu.training import TrainingError
 from prima.bootstrap import Runtime
 from prima.config import CATEGORIES, ConfigError, ThresholdSpec, load_config
-from prima.core.ports import Classifier
+from prima.core.ports import Classifier, NLUError
 from prima.core.text import EmptyTextError
 from prima.settings import load_settings
 

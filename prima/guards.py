@@ -13,11 +13,12 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
-from enum import Enum
-from typing import Protocol, cast
+from typing import cast
 
 from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
+
+from prima.core.ports import SETTLE_SECONDS, Flood, Guards
 
 logger = logging.getLogger(__name__)
 
@@ -30,51 +31,9 @@ LOCK_WAIT_SECONDS = 90
 # A chat's update waits at most this long for an earlier update of the same chat (one that
 # reached another instance first, or a crashed one) before it is handled anyway.
 ORDER_WAIT_SECONDS = 10.0
-# A repeated delivery waits this long for the first one to finish before answering.
-SETTLE_SECONDS = 60.0
 _SETTLE_POLL_SECONDS = 0.02
 _ORDER_POLL_SECONDS = 0.003
 _LOCK_POLL_SECONDS = 0.005  # a busy chat lock is tried again this often
-
-
-class Flood(Enum):
-    ALLOW = "allow"
-    NOTIFY = "notify"  # over the limit: tell the customer once per window
-    QUIET = "quiet"  # still over the limit, already told
-
-
-class Guards(Protocol):
-    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]: ...
-
-    def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
-        """The chat's lock, taken in update-id order among the chat's updates in flight."""
-        ...
-
-    async def begin_update(self, update_id: int) -> bool:
-        """False if the update is already being handled or was handled."""
-
-    async def end_update(self, update_id: int, *, done: bool) -> None: ...
-
-    async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
-        """Wait while another delivery of the update is being handled: True once it was
-        handled, False if that delivery failed (the update is free to be handled again).
-        Raises TimeoutError if it is still in flight after `within` seconds."""
-        ...
-
-    async def flood(self, chat_id: int) -> Flood: ...
-
-    def turn(
-        self, chat_id: int, update_id: int | None, *, ordered: bool = False
-    ) -> AbstractAsyncContextManager[Flood]:
-        """One customer turn: the chat's lock (`chat_turn` when `ordered`), yielding the
-        chat's flood verdict; on leaving, the update is marked handled, or free again if
-        the turn failed (`end_update`)."""
-        ...
-
-    async def ping(self) -> bool:
-        """Whether the shared store (Redis) answers; always true in process."""
-
-    async def close(self) -> None: ...
 
 
 class MemoryGuards:

@@ -14,16 +14,15 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.dialogue import decide, needs_nlu, needs_open_cases
 from escalation.policy import EscalationPolicy
 from handover.mirror import Mirror
-from nlu.client import NLUError
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -45,10 +44,20 @@ from prima.core.conversation import (
     Text,
 )
 from prima.core.hours import is_open
-from prima.core.ports import Classifier
+from prima.core.ports import (
+    SEND_LEASE,
+    Classifier,
+    Clock,
+    Flood,
+    Guards,
+    NLUError,
+    RetryLater,
+    Sender,
+    Unreachable,
+    utc_now,
+)
 from prima.core.reply import Reply
 from prima.core.text import EmptyTextError
-from prima.guards import Flood, Guards
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords
@@ -57,37 +66,12 @@ from prima.storage.repository import Outgoing, Repository, candidate_reference
 
 logger = logging.getLogger(__name__)
 
-SEND_LEASE = timedelta(seconds=60)
 # Chats whose last step this process remembers (to decide on NLU before the transaction).
 STEP_MEMORY = 100_000
 MAX_SEND_ATTEMPTS = 8
 # Recording deliveries is retried this often (with backoff, ~1.5 minutes in all) before the
 # dispatcher may send those messages again.
 MARK_ATTEMPTS = 12
-
-
-class Unreachable(Exception):
-    """The customer blocked the bot (or deleted their account): stop sending."""
-
-
-class RetryLater(Exception):
-    """The messaging service asked us to slow down."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"retry after {seconds}s")
-        self.seconds = seconds
-
-
-class Sender(Protocol):
-    """Delivers one message to a chat; returns the platform's message id."""
-
-    async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int: ...
-
-    async def copy(
-        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
-    ) -> int:
-        """Copy a message (an agent's, from the staff group): no forward header."""
-        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +102,6 @@ class TurnResult:
     language: str | None = None  # the customer's language after the turn
 
 
-Clock = Callable[[], datetime]
-
-
 @dataclass(slots=True)
 class StaffChange:
     """What a staff action did: the event the conversation hears (if any), messages to send
@@ -132,10 +113,6 @@ class StaffChange:
 
 
 StaffStep = Callable[[Repository, "Case", Customer, datetime], Awaitable[StaffChange]]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class Conversations:

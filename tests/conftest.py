@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.fakes.telegram import FakeTelegram
 from nlu.client import RasaClient
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
-from tests.support.fake_telegram import FakeTelegram
 
 
 @pytest.fixture(scope="session")

@@ -1,10 +1,22 @@
-"""The small interfaces the core needs from the outside world."""
+"""The interfaces the features need from the outside world, and the errors they raise.
+
+Adapters (Telegram, SMTP, Rasa, storage) implement them; features depend on these alone, and
+the composition root (`prima.bootstrap`) hands each feature its adapters.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
+from enum import Enum
 from typing import Protocol
 
 from prima.core.complaint import Classification
+
+
+class NLUError(Exception):
+    """The classifier could not read the message (its server failed or answered nonsense)."""
 
 
 class Classifier(Protocol):
@@ -18,3 +30,100 @@ class Classifier(Protocol):
     async def is_ready(self) -> bool:
         """Whether the server answers with a model loaded."""
         ...
+
+
+# What time it is: a port, so that tests and benchmarks can set the time.
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- messaging (Telegram in production) -----------------------------------------------------
+
+# A claimed message is the claimer's this long; after that another sender may take it.
+SEND_LEASE = timedelta(seconds=60)
+
+
+class Unreachable(Exception):
+    """The recipient blocked the bot (or deleted their account): stop sending."""
+
+
+class RetryLater(Exception):
+    """The messaging service asked us to slow down."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+
+
+class Sender(Protocol):
+    """Delivers one message to a chat; returns the platform's message id."""
+
+    async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int: ...
+
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        """Copy a message (an agent's, from the staff group): no forward header."""
+        ...
+
+
+# --- email ------------------------------------------------------------------------------------
+
+
+class PermanentFailure(Exception):
+    """The address cannot receive this (no point retrying)."""
+
+
+class Mailer(Protocol):
+    """Sends one email (plain text with an HTML alternative)."""
+
+    async def send(self, to: str, subject: str, text: str, html: str) -> None: ...
+
+
+# --- per-chat order, duplicates and flood limits (in memory, or Redis) ---------------------
+
+# A repeated delivery waits this long for the first one to finish before answering.
+SETTLE_SECONDS = 60.0
+
+
+class Flood(Enum):
+    ALLOW = "allow"
+    NOTIFY = "notify"  # over the limit: tell the customer once per window
+    QUIET = "quiet"  # still over the limit, already told
+
+
+class Guards(Protocol):
+    def chat_lock(self, chat_id: int) -> AbstractAsyncContextManager[None]: ...
+
+    def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
+        """The chat's lock, taken in update-id order among the chat's updates in flight."""
+        ...
+
+    async def begin_update(self, update_id: int) -> bool:
+        """False if the update is already being handled or was handled."""
+
+    async def end_update(self, update_id: int, *, done: bool) -> None: ...
+
+    async def settled(self, update_id: int, within: float = SETTLE_SECONDS) -> bool:
+        """Wait while another delivery of the update is being handled: True once it was
+        handled, False if that delivery failed (the update is free to be handled again).
+        Raises TimeoutError if it is still in flight after `within` seconds."""
+        ...
+
+    async def flood(self, chat_id: int) -> Flood: ...
+
+    def turn(
+        self, chat_id: int, update_id: int | None, *, ordered: bool = False
+    ) -> AbstractAsyncContextManager[Flood]:
+        """One customer turn: the chat's lock (`chat_turn` when `ordered`), yielding the
+        chat's flood verdict; on leaving, the update is marked handled, or free again if
+        the turn failed (`end_update`)."""
+        ...
+
+    async def ping(self) -> bool:
+        """Whether the shared store (Redis) answers; always true in process."""
+
+    async def close(self) -> None: ...

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bench.fakes.telegram import TOKEN, FakeTelegram
 from bot.telegram import run_telegram
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
@@ -18,7 +19,6 @@ from prima.config import ServiceConfig
 from prima.settings import Settings
 from prima.storage.database import create_engine, sessions
 from prima.storage.repository import Repository
-from tests.support.fake_telegram import TOKEN, FakeTelegram
 
 
 @dataclass

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from bench.fakes.telegram import FakeTelegram, Sent
 from tests.e2e.conftest import RunningBot
-from tests.support.fake_telegram import FakeTelegram, Sent
 
 pytestmark = pytest.mark.rasa
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bench.fakes.telegram import FakeTelegram
 from nlu.server import LocalRasaServer
 from prima.config import ServiceConfig
 from tests.e2e.conftest import make_runtime, running
 from tests.e2e.test_conversation import converse, press
-from tests.support.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.rasa
 

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import select
 
 from bench.conversation import CONFIRM, SCRIPT
+from bench.fakes.instances import Bots, Telegram, pressed, said
+from bench.fakes.telegram import FakeTelegram
 from nlu.server import LocalRasaServer
 from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case, Customer, Message
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.instances import Bots, Telegram, pressed, said
 
 pytestmark = pytest.mark.rasa
 

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from redis import Redis
 
+from bench.fakes.telegram import FakeTelegram
 from nlu.server import LocalRasaServer
 from prima.config import ConversationSection, ServiceConfig
 from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case, Message
 from prima.storage.repository import Repository
 from tests.e2e.conftest import make_runtime, running
-from tests.support.fake_telegram import FakeTelegram
 
 pytestmark = pytest.mark.rasa
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bench.fakes.telegram import FakeTelegram, Sent
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.storage.models import PENDING, Case, Escalation
 from tests.e2e.conftest import RunningBot, make_runtime, running
 from tests.e2e.test_conversation import COMPLAINTS
-from tests.support.fake_telegram import FakeTelegram, Sent
 
 pytestmark = pytest.mark.rasa
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.fakes.telegram import FakeTelegram, Sent
 from nlu.server import LocalRasaServer
 from prima.config import ServiceConfig
 from tests.e2e.conftest import RunningBot, make_runtime, running
-from tests.support.fake_telegram import FakeTelegram, Sent
 
 pytestmark = pytest.mark.rasa
 

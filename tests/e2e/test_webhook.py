@@ -14,12 +14,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bench.fakes.telegram import TOKEN, FakeTelegram, _message
 from bot.webhook import SECRET_HEADER, run_webhook
 from nlu.server import LocalRasaServer, free_port
 from prima.bootstrap import Runtime
 from tests.conftest import POSTGRES_ADMIN
 from tests.e2e.conftest import make_runtime
-from tests.support.fake_telegram import TOKEN, FakeTelegram, _message
 
 pytestmark = pytest.mark.rasa
 

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
+from bench.fakes.telegram import TOKEN, FakeTelegram
 from bot.escalator import run_escalator, telegram_sender
 from escalation.desk import StaffAction, staff_action
 from prima.bootstrap import Runtime
@@ -23,7 +24,6 @@ from prima.settings import Settings
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import CaseEvent, Escalation, Message, Notification
 from prima.storage.repository import Repository
-from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.smtp import SmtpServer
 
 JAKARTA = ZoneInfo("Asia/Jakarta")

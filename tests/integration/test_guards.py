@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from prima.guards import Flood, Guards, MemoryGuards, RedisGuards
+from prima.core.ports import Flood, Guards
+from prima.guards import MemoryGuards, RedisGuards
 
 
 @pytest.fixture(params=["memory", "redis"])

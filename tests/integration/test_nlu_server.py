@@ -4,9 +4,10 @@ import asyncio
 
 import pytest
 
-from nlu.client import NLUError, RasaClient
+from nlu.client import RasaClient
 from nlu.server import LocalRasaServer
 from prima.core.complaint import Category
+from prima.core.ports import NLUError
 from prima.core.text import EmptyTextError
 
 pytestmark = pytest.mark.rasa

@@ -6,9 +6,10 @@ import json
 import httpx
 import pytest
 
-from nlu.client import NLUError, NLUUnavailableError, RasaClient
+from nlu.client import NLUUnavailableError, RasaClient
 from nlu.server import free_port
 from prima.core.complaint import Category
+from prima.core.ports import NLUError
 from prima.core.text import EmptyTextError
 
 PARSED = {

@@ -1,7 +1,8 @@
-"""A fake Telegram Bot API server on loopback, for end-to-end tests and the benchmark.
+"""A fake Telegram Bot API server on loopback, for the benchmarks and end-to-end tests.
 
 The real python-telegram-bot `Application` talks to it over HTTP through `base_url`. Tests
-push updates (as Telegram would deliver them to `getUpdates`) and read what the bot sent.
+and benchmarks push updates (as Telegram would deliver them to `getUpdates`) and read what
+the bot sent.
 """
 
 from __future__ import annotations

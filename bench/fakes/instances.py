@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 import yaml
 
+from bench.fakes.telegram import TOKEN, _message, _user
 from nlu.server import free_port
-from tests.support.fake_telegram import TOKEN, _message, _user
 
 SECRET = secrets.token_hex(16)
 

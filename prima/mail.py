@@ -7,7 +7,7 @@ from email.utils import formatdate, make_msgid
 
 import aiosmtplib
 
-from escalation.escalator import PermanentFailure
+from prima.core.ports import PermanentFailure
 
 
 class SmtpMailer:
