@@ -23,6 +23,29 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}")
 # Quoted material (a customer's or an agent's words shown to staff) is not the bot's wording.
 _QUOTED = re.compile(r"<(blockquote|code)>.*?</\1>", re.DOTALL)
 _ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?([+-]\d\d:\d\d|Z)$")
+# Block-level HTML (emails) ends a line: "</p><p>" is a paragraph break, not glued words.
+_BLOCK_TAG = re.compile(r"</?(?:p|div|li|ul|ol|tr|table|h[1-6]|br|hr|body|html)\b[^>]*>", re.I)
+# Addresses keep their dots, capitals and %XX escapes; they are not sentences.
+_ADDRESS = re.compile(
+    r"\b[a-z][a-z\d+.-]*://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE
+)
+# Words run together, the mark of a line break lost to `trim_blocks` (docs/redesign-plan.md §7).
+# Each alternative is one way a line's end meets the next line's start:
+GLUED = re.compile(
+    # A sentence end right before a capital: "membantu.Pesan", "ditangani;Kami", "(87%)Jenis".
+    # Not after an abbreviation (a capitalised word of 1-3 letters or dotted letters: "Jl.Sudirman",
+    # "Yth.Kabag", "a.n.Budi", "U.S.A"), nor a time or an amount ("08.00", "Rp2.000": no capital).
+    r"(?P<sentence>"
+    r"(?<=[a-z\d)%»”\"'])(?:(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\.[a-z])\.|[!?;])"
+    r"[)\]\"'»”’]?(?=[A-Z«“])"
+    r"|(?<=[a-z\d%])\)(?=[A-Z][a-z]))"
+    # A colon right before a numbered item: "tangani:1. PRM-7K3Q" (not "08:00. ").
+    r"|(?P<numbered>(?<=[^\s\d]):(?=\d+[.)]\s))"
+    # A bullet after something other than a space, or run into its word: "ditangani• PRM", "•Jenis".
+    r"|(?P<bullet>(?<=\S)•|•(?=\w))"
+    # A lower-case word run into a capitalised one: "petugasKabar" (not "WhatsApp", "iPhone").
+    r"|(?P<words>\b[a-z]{3,}(?=[A-Z][a-z]))"
+)
 
 # Each message is rendered without the customer's name and with one full of markup.
 NAMES: tuple[str | None, ...] = (None, "Siti <Rahayu> & Co")
@@ -65,9 +88,23 @@ def damaging_phrases(text: str, phrases: list[str]) -> list[str]:
     return [p for p in phrases if re.search(rf"(?<![\w']){re.escape(p)}(?![\w'])", folded)]
 
 
+def glued(text: str) -> list[str]:
+    """Where words in `text` (plain text) run together, each with the text around it."""
+    plain = _ADDRESS.sub(" ", text)
+    return [
+        " ".join(plain[max(0, m.start() - 15) : m.end() + 15].split())
+        for m in GLUED.finditer(plain)
+    ]
+
+
 def _own_words(message: str) -> str:
     """A rendered message as plain text, without what it quotes."""
     return to_plain_text(_QUOTED.sub(" ", message))
+
+
+def email_words(html: str) -> str:
+    """An email's HTML part as plain text, one line per block, without what it quotes."""
+    return to_plain_text(_BLOCK_TAG.sub("\n", _QUOTED.sub(" ", html)))
 
 
 ContextFor = Callable[[str], dict[str, Any]]
@@ -86,11 +123,17 @@ def check_templates(
     """
     phrases = phrases if phrases is not None else load_phrases()
     samples = samples if samples is not None else load_samples()
-    return [
+    findings = [
         *_message_findings(renderer, context_for, phrases, max_length, samples),
         *_label_findings(renderer, phrases),
         *_email_findings(renderer, context_for, phrases, samples),
     ]
+    return list(dict.fromkeys(findings))  # the same finding from several samples, once
+
+
+def _glue_findings(language: str, template: str, text: str) -> Iterator[Finding]:
+    for excerpt in glued(text):
+        yield Finding(language, template, f"words run together: {excerpt!r}")
 
 
 def _email_findings(
@@ -116,6 +159,8 @@ def _email_findings(
                         yield Finding(lang, label, f"damaging phrase {phrase!r}")
                     if _PLACEHOLDER.search(part):
                         yield Finding(lang, label, "unrendered placeholder")
+                for part in (email.subject, email.text, email_words(email.html)):
+                    yield from _glue_findings(lang, label, part)
                 if not email.subject or not email.text.strip():
                     yield Finding(lang, label, "renders empty")
 
@@ -152,6 +197,7 @@ def _message_findings(
                     yield Finding(lang, name, f"{len(plain)} characters, over {max_length}")
                 if _PLACEHOLDER.search(message):
                     yield Finding(lang, name, "unrendered placeholder")
+                yield from _glue_findings(lang, name, _own_words(message))
                 if not plain.strip():
                     yield Finding(lang, name, "renders empty")
 
@@ -175,3 +221,4 @@ def _label_findings(renderer: Renderer, phrases: dict[str, list[str]]) -> Iterat
                 yield Finding(lang, f"label {key}", f"damaging phrase {phrase!r}")
             if not label or len(label) > MAX_LABEL_LENGTH:
                 yield Finding(lang, f"label {key}", f"label length {len(label)}")
+            yield from _glue_findings(lang, f"label {key}", label)
