@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.ladder import Recipient
 from escalation.policy import EscalationPolicy
-from escalation.wording import duration_in_words, needs_view
 from prima.core.commands import parse_command
 from prima.core.reply import Reply
+from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Rendered, Renderer, to_plain_text
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, Message

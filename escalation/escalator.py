@@ -21,12 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
-from escalation.wording import duration_in_words, needs_view
 from handover.mirror import Mirror
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.ports import Mailer, PermanentFailure, RetryLater, Sender, Unreachable, utc_now
 from prima.core.reply import Button, Reply
+from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import Delivery, Due, EscalationRecords

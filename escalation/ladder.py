@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from escalation.calendar import BusinessCalendar
+from prima.core.case import Deadline
 
 
 class Clock(StrEnum):
@@ -80,15 +81,6 @@ class Level:
     threshold: Threshold
     recipients: tuple[Recipient, ...] = ()
     quiet_hours: bool = False  # notifications wait for the next opening
-
-
-@dataclass(frozen=True, slots=True)
-class Deadline:
-    """When a level is due, and when its notifications go out (later under quiet hours)."""
-
-    level: int
-    due_at: datetime
-    notify_at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import holidays
 from holidays.version import __version__ as HOLIDAYS_VERSION
 
 from escalation.calendar import BusinessCalendar, Day, HolidayList, Hours, SpecialHours
-from escalation.ladder import Clock, Deadline, Ladder, Level, OnTakeover, Recipient, Threshold
+from escalation.ladder import Clock, Ladder, Level, OnTakeover, Recipient, Threshold
 from prima.config import (
     WEEKDAYS,
     BusinessHoursSection,
@@ -18,6 +18,7 @@ from prima.config import (
     OpeningRange,
     ServiceConfig,
 )
+from prima.core.case import Deadline
 
 # The staff's language, as the `holidays` package names its languages (for the names shown).
 _NAMES_LANGUAGE = {"id": "id", "en": "en_US"}

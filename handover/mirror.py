@@ -15,12 +15,12 @@ from typing import Any
 from markupsafe import Markup
 
 from escalation.policy import EscalationPolicy
-from escalation.wording import duration_in_words, needs_view
 from handover.commands import Verb, button
 from handover.roster import Roster
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.reply import Button, Reply
+from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords

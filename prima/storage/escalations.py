@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from escalation.ladder import Deadline
+from prima.core.case import Deadline
 from prima.storage.models import (
     CANCELLED,
     FIRED,

@@ -236,6 +236,6 @@ def test_no_holidays_when_the_country_is_none() -> None:
     ],
 )
 def test_durations_in_words(amount: timedelta, language: str, days: bool, expected: str) -> None:
-    from escalation.wording import duration_in_words
+    from prima.core.wording import duration_in_words
 
     assert duration_in_words(amount, language, days=days) == expected

@@ -1,4 +1,4 @@
-"""Ages and durations in words, per language, for supervisors' messages."""
+"""Words for people: ages and durations per language, and a case's needs as templates read them."""
 
 from __future__ import annotations
 
