@@ -21,10 +21,17 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
-from handover.mirror import Mirror
 from prima import metrics
 from prima.config import ServiceConfig
-from prima.core.ports import Mailer, PermanentFailure, RetryLater, Sender, Unreachable, utc_now
+from prima.core.ports import (
+    DeskMirror,
+    Mailer,
+    PermanentFailure,
+    RetryLater,
+    Sender,
+    Unreachable,
+    utc_now,
+)
 from prima.core.reply import Button, Reply
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
@@ -61,7 +68,7 @@ class Escalator:
         channels: Channels,
         reply_context: Callable[[str], dict[str, Any]],
         clock: Callable[[], datetime] = utc_now,
-        mirror: Mirror | None = None,
+        mirror: DeskMirror | None = None,
     ) -> None:
         self.sessions = sessions
         self.policy = policy

@@ -22,7 +22,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.dialogue import decide, needs_nlu, needs_open_cases
 from escalation.policy import EscalationPolicy
-from handover.mirror import Mirror
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -48,6 +47,7 @@ from prima.core.ports import (
     SEND_LEASE,
     Classifier,
     Clock,
+    DeskMirror,
     Flood,
     Guards,
     NLUError,
@@ -129,7 +129,7 @@ class Conversations:
         sender: Sender,
         reply_context: Callable[[str], dict[str, Any]],
         escalation: EscalationPolicy | None = None,
-        mirror: Mirror | None = None,
+        mirror: DeskMirror | None = None,
         ordered: bool = False,
         clock: Clock = utc_now,
     ) -> None:

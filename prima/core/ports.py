@@ -6,11 +6,11 @@ the composition root (`prima.bootstrap`) hands each feature its adapters.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
 from prima.core.complaint import Classification
 
@@ -127,3 +127,41 @@ class Guards(Protocol):
         """Whether the shared store (Redis) answers; always true in process."""
 
     async def close(self) -> None: ...
+
+
+# --- the staff desk's view of cases ------------------------------------------------------------
+
+
+class DeskMirror(Protocol):
+    """The staff group's view of cases (`handover.mirror.Mirror`): what the conversation and
+    the escalator tell it, inside their own transaction. `desk` is the transaction's desk
+    records, `case` and `customer` its rows (typed once storage hands out records)."""
+
+    @property
+    def topics_on_open(self) -> bool:
+        """Whether every new case gets its topic (else only those that ask for a person)."""
+        ...
+
+    def kick(self) -> None:
+        """Wake the poster after a commit."""
+        ...
+
+    async def bring(
+        self, desk: Any, case: Any, customer: Any, now: datetime, *, human: bool
+    ) -> None: ...
+
+    def inbound(
+        self,
+        desk: Any,
+        customer: Any,
+        kind: str,
+        text: str | None,
+        message_id: int | None,
+        now: datetime,
+    ) -> None: ...
+
+    def replies(self, desk: Any, customer: Any, texts: Sequence[str], now: datetime) -> None: ...
+
+    def notice(
+        self, desk: Any, case_id: int, now: datetime, template: str, **context: Any
+    ) -> None: ...
