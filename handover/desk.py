@@ -1,6 +1,6 @@
 """The staff desk: agents take cases in their topics, talk to customers, resolve, transfer.
 
-Every action that touches a conversation runs through `Conversations.for_staff`, in the
+Every action that touches a conversation runs through its `for_staff` (a port), in the
 customer's turn order and in one transaction; what the customer is told comes from the
 conversation core (`AgentChanged`, `CaseResolved`). Only configured people act, and only in
 the staff group; the alert buttons of the escalation ladder reach `take` too.
@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation.policy import EscalationPolicy
 from handover.coaching import Coach
 from handover.commands import Verb, button
 from handover.mirror import Mirror
@@ -25,12 +24,12 @@ from handover.roster import Member, Role, Roster
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
+from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.repository import Repository, UnknownCaseError
-from prima.turns import Conversations, StaffChange, StaffStep
 
 logger = logging.getLogger(__name__)
 
@@ -40,13 +39,13 @@ class StaffDesk:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        conversations: Conversations,
+        conversations: StaffConversation,
         roster: Roster,
         section: StaffSection,
         mirror: Mirror,
         coach: Coach,
         transport: DeskTransport,
-        policy: EscalationPolicy | None,
+        policy: CaseLadder | None,
         transcript: Callable[[str], Awaitable[Answer]],
         clock: Callable[[], datetime],
     ) -> None:

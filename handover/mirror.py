@@ -14,11 +14,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from escalation.policy import EscalationPolicy
 from handover.commands import Verb, button
 from handover.roster import Roster
 from prima import metrics
 from prima.config import StaffSection
+from prima.core.ports import CaseLadder
 from prima.core.reply import Button, Reply
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
@@ -45,7 +45,7 @@ class Mirror:
         renderer: Renderer,
         language: str,
         reply_context: Callable[[str], dict[str, Any]],
-        policy: EscalationPolicy | None,
+        policy: CaseLadder | None,
         kick: Callable[[], None] = lambda: None,
     ) -> None:
         self.roster = roster

@@ -19,13 +19,12 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.roster import Member
 from prima.config import StaffSection
-from prima.core.ports import SEND_LEASE
+from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
 from prima.core.reply import Button
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.repository import Repository, outgoing
-from prima.turns import Conversations, StaffChange
 
 Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
 
@@ -51,7 +50,7 @@ class Relay:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        conversations: Conversations,
+        conversations: StaffConversation,
         section: StaffSection,
         mirror: Mirror,
         coach: Coach,

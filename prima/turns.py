@@ -53,6 +53,8 @@ from prima.core.ports import (
     NLUError,
     RetryLater,
     Sender,
+    StaffChange,
+    StaffStep,
     Unreachable,
     utc_now,
 )
@@ -100,19 +102,6 @@ class TurnResult:
     sent: list[int] = field(default_factory=list)
     classification: Classification | None = None
     language: str | None = None  # the customer's language after the turn
-
-
-@dataclass(slots=True)
-class StaffChange:
-    """What a staff action did: the event the conversation hears (if any), messages to send
-    before the conversation's replies (an agent's, copied), and the action's result."""
-
-    event: Event | None = None
-    outgoing: list[Outgoing] = field(default_factory=list)
-    result: Any = None
-
-
-StaffStep = Callable[[Repository, "Case", Customer, datetime], Awaitable[StaffChange]]
 
 
 class Conversations:

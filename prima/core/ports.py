@@ -6,13 +6,16 @@ the composition root (`prima.bootstrap`) hands each feature its adapters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
+from prima.core.case import Deadline
 from prima.core.complaint import Classification
+from prima.core.conversation import Event
 
 
 class NLUError(Exception):
@@ -165,3 +168,53 @@ class DeskMirror(Protocol):
     def notice(
         self, desk: Any, case_id: int, now: datetime, template: str, **context: Any
     ) -> None: ...
+
+
+# --- escalation ---------------------------------------------------------------------------------
+
+
+class CaseLadder(Protocol):
+    """The escalation ladder cases follow (`escalation.policy.EscalationPolicy`)."""
+
+    @property
+    def fingerprint(self) -> str:
+        """Changes with the ladder or the calendar: cases scheduled under another are redone."""
+        ...
+
+    @property
+    def stops_on_takeover(self) -> bool: ...
+
+    def deadlines(self, category: str, opened_at: datetime) -> list[Deadline]: ...
+
+    def roles(self) -> dict[int, str]:
+        """Each level's role, by level number."""
+        ...
+
+
+# --- staff actions on a customer's conversation ---------------------------------------------------
+
+
+@dataclass(slots=True)
+class StaffChange:
+    """What a staff action did: the event the conversation hears (if any), messages to send
+    before the conversation's replies (an agent's, copied), and the action's result."""
+
+    event: Event | None = None
+    outgoing: list[Any] = field(default_factory=list)  # storage's queued messages
+    result: Any = None
+
+
+# A staff action's change to a case, in the conversation's transaction: (repository, case,
+# customer, now) -> what changed. Typed with storage's records once storage hands them out.
+StaffStep = Callable[[Any, Any, Any, datetime], Awaitable[StaffChange]]
+
+
+class StaffConversation(Protocol):
+    """The customer conversation as staff act on it (`prima.turns.Conversations`)."""
+
+    @property
+    def guards(self) -> Guards: ...
+
+    async def for_staff(self, reference: str, step: StaffStep, *, deliver: bool = True) -> Any:
+        """Carry out `step` on the case in its customer's turn order; its result."""
+        ...
