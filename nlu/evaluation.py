@@ -7,7 +7,8 @@ import asyncio
 import json
 import subprocess
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from itertools import cycle, islice
 from pathlib import Path
@@ -21,6 +22,7 @@ from nlu.dataset import (
     realistic_examples,
     training_examples,
 )
+from nlu.environment import RasaEnvironment
 from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, score
 from nlu.realistic import (
     RealisticScores,
@@ -32,15 +34,25 @@ from nlu.realistic import (
 from nlu.realistic_report import headline_lines, markdown_parts
 from nlu.tables import confusion_table, scores_table
 from nlu.training import NLUProject, TrainingError
-from prima.bootstrap import Runtime
 from prima.core.complaint import Classification
+from prima.core.ports import Classifier
 
 TARGET_MACRO_F1 = 0.90
 TARGET_P95_MS = 30.0
 
 
+# A classifier for the trained model, opened and closed around the scoring (the app starts a
+# local Rasa server for it, or connects to `RASA_URL`).
+ClassifierFactory = Callable[[], AbstractAsyncContextManager[Classifier]]
+
+
 def run_evaluation(
-    runtime: Runtime, folds: int, latency_requests: int, out: str, cv_repeats: int = 1
+    env: RasaEnvironment,
+    classifier: ClassifierFactory,
+    folds: int,
+    latency_requests: int,
+    out: str,
+    cv_repeats: int = 1,
 ) -> int:
     """Evaluate, write `report.json` and `report.md` under `out`, print the headline figures.
     Exits non-zero when a target is missed."""
@@ -58,7 +70,7 @@ def run_evaluation(
         flush=True,
     )
     runs = [
-        _cross_validate(runtime, folds, out_dir / f"cross-validation-{i + 1}")
+        _cross_validate(env, folds, out_dir / f"cross-validation-{i + 1}")
         for i in range(cv_repeats)
     ]
     cross_validation = runs[0] | {
@@ -79,7 +91,7 @@ def run_evaluation(
     truth = [e.intent for e in heldout]
     realistic_texts = [e.text for e in realistic]
     (results, realistic_results), latencies = asyncio.run(
-        _classify_all(runtime, texts, train_texts, latency_requests, realistic_texts)
+        _classify_all(classifier, texts, train_texts, latency_requests, realistic_texts)
     )
     model = score(truth, [r.intent or "none" for r in results])
     fallback_rate = sum(r.fallback for r in results) / len(results)
@@ -152,7 +164,7 @@ def _score_realistic(
 
 
 async def _classify_all(
-    runtime: Runtime,
+    classifier: ClassifierFactory,
     texts: list[str],
     extra: list[str],
     latency_requests: int,
@@ -160,7 +172,7 @@ async def _classify_all(
 ) -> tuple[tuple[list[Classification], list[Classification]], list[float]]:
     """Classify `texts` and `realistic`, then time `latency_requests` sequential parses
     (texts, then extra)."""
-    async with runtime.classifier() as client:
+    async with classifier() as client:
         results = [await client.classify(text) for text in texts]
         realistic_results = [await client.classify(text) for text in realistic]
         latencies = []
@@ -171,8 +183,8 @@ async def _classify_all(
     return (results, realistic_results), latencies
 
 
-def _cross_validate(runtime: Runtime, folds: int, out_dir: Path) -> dict[str, Any]:
-    env, project = runtime.rasa_env, NLUProject()
+def _cross_validate(env: RasaEnvironment, folds: int, out_dir: Path) -> dict[str, Any]:
+    project = NLUProject()
     env.require()
     started = time.monotonic()
     completed = subprocess.run(

@@ -460,7 +460,12 @@ def _nlu_eval(runtime: Runtime, args: argparse.Namespace) -> int:
     from nlu.evaluation import run_evaluation
 
     return run_evaluation(
-        runtime, args.folds, args.latency_requests, args.out, cv_repeats=args.cv_repeats
+        runtime.rasa_env,
+        runtime.classifier,
+        args.folds,
+        args.latency_requests,
+        args.out,
+        cv_repeats=args.cv_repeats,
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from nlu import evaluation
 from nlu.dataset import Example
-from prima.bootstrap import Runtime
+from nlu.environment import RasaEnvironment
 from prima.core.complaint import Classification
 
 TRAINING = [
@@ -58,7 +58,7 @@ class FakeRuntime:
         yield FakeClassifier()
 
 
-def fake_cross_validation(_runtime: Any, folds: int, _out: Path) -> dict[str, Any]:
+def fake_cross_validation(_env: Any, folds: int, _out: Path) -> dict[str, Any]:
     return {"folds": folds, "complaint_macro_f1": 0.9, "accuracy": 0.9, "per_intent": {}}
 
 
@@ -72,8 +72,10 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, realistic: list[Example
         "cross_validate_baseline",
         lambda texts, intents, folds, seeds: [(list(intents), list(intents)) for _ in seeds],
     )
-    runtime = cast(Runtime, FakeRuntime())
-    return evaluation.run_evaluation(runtime, 2, 5, str(tmp_path), cv_repeats=1)
+    env = cast(RasaEnvironment, None)  # cross-validation is faked above
+    return evaluation.run_evaluation(
+        env, FakeRuntime().classifier, 2, 5, str(tmp_path), cv_repeats=1
+    )
 
 
 def test_the_realistic_set_is_scored_and_reported(
