@@ -11,8 +11,8 @@ from prima.core.commands import parse_command
 from prima.core.complaint import Classification
 from prima.core.conversation import Press, Text
 from prima.core.reply import Reply
+from prima.core.turn import Incoming
 from prima.rendering import to_plain_text
-from prima.turns import Incoming
 
 HELP = "(/lang id | /lang en to switch language, /quit to leave; type a number to press a button)"
 PROMPT = {"id": "Anda", "en": "You"}

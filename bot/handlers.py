@@ -21,7 +21,8 @@ from handover.desk import StaffDesk
 from prima import metrics
 from prima.core.ports import Sender
 from prima.core.reply import Reply
-from prima.turns import Conversations, Outcome
+from prima.core.turn import Outcome
+from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

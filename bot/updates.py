@@ -7,7 +7,7 @@ from telegram import Message, Update
 from escalation.desk import StaffAction, staff_action
 from prima.core.commands import parse_command
 from prima.core.conversation import Attachment, Event, Media, Press, Text, Unsupported
-from prima.turns import Incoming
+from prima.core.turn import Incoming
 
 # Content the bot cannot take; anything else unknown is treated the same way.
 UNSUPPORTED = (

@@ -10,9 +10,10 @@ from nlu.client import RasaClient
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.core.conversation import Command, Text
+from prima.core.turn import Incoming
 from prima.guards import MemoryGuards
 from prima.settings import Settings
-from prima.turns import Conversations, Incoming
+from prima.turns import Conversations
 
 pytestmark = pytest.mark.rasa
 
