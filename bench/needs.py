@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from actions.dialogue import decide
+from actions.decide import decide
 from prima.bootstrap import Runtime
 from prima.config import load_config
 from prima.core.complaint import Classification

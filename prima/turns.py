@@ -1,8 +1,8 @@
 """Handling one customer turn end to end: guard, classify, decide, store, reply.
 
-The decisions are `actions.dialogue.decide` (pure); this module is the application service
+The decisions are `actions.decide.decide` (pure); this module is the application service
 around it: it holds the per-chat lock, records the transcript, carries out the decision's
-effects in one database transaction, and delivers the replies through the outbox.
+effects in one database transaction, and hands the replies to the outbox (`prima.delivery`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from actions.dialogue import decide, needs_nlu, needs_open_cases
+from actions.decide import decide, needs_nlu, needs_open_cases
 from escalation.policy import EscalationPolicy
 from prima import metrics
 from prima.config import ServiceConfig

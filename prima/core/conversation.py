@@ -1,6 +1,6 @@
 """A customer's conversation as data: where it stands, what has been collected, what came in.
 
-Everything here is plain, serialisable data; the decisions live in `actions.dialogue`.
+Everything here is plain, serialisable data; the decisions live in `actions.decide`.
 """
 
 from __future__ import annotations

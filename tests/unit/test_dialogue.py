@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from actions.dialogue import decide, needs_nlu, needs_open_cases
+from actions.decide import decide, needs_nlu, needs_open_cases
 from prima.core.complaint import Category, Classification
 from prima.core.conversation import (
     AddToCase,

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from actions.dialogue import decide, needs_nlu
+from actions.decide import decide, needs_nlu
 from handover.coaching import Coach
 from handover.commands import DeskAction, Verb, button, desk_action
 from handover.roster import Role, Roster

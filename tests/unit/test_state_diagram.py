@@ -1,11 +1,11 @@
-"""The Mermaid diagram in docs/ stays in step with the conversation's steps."""
+"""The Mermaid diagram in actions/decide/ stays in step with the conversation's steps."""
 
 import re
 from pathlib import Path
 
 from prima.core.conversation import Step
 
-DIAGRAM = Path(__file__).resolve().parents[2] / "docs" / "conversation.mmd"
+DIAGRAM = Path(__file__).resolve().parents[2] / "actions" / "decide" / "conversation.mmd"
 
 
 def test_every_step_is_drawn_and_nothing_else() -> None:

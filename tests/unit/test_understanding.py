@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from actions.dialogue import decide
+from actions.decide import decide
 from prima.core.complaint import Category, Classification, Entity, IntentScore
 from prima.core.conversation import Decision, Facts, OpenCase, Press, State, Step, Text
 
