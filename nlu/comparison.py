@@ -196,13 +196,16 @@ def run_comparison(
     seeds: Sequence[int],
     folds: int,
     out: Path,
+    ambiguity: float = 0.1,
 ) -> str:
+    """Compare the configs and the baseline on the same folds, and sweep each config's
+    thresholds (`ambiguity`: the app's `nlu.ambiguity_threshold` in use, for the table)."""
     runs = cross_validate_paired(env, data, configs, seeds, folds)
     models = [str(c) for c in configs] + [BASELINE]
     names = {str(c): c.name for c in configs} | {BASELINE: BASELINE}
     table = summary(compare(runs, models), names)
     for config in configs:
-        table += "\n\n" + threshold_summary(runs, config)
+        table += "\n\n" + threshold_summary(runs, config, ambiguity)
     out.mkdir(parents=True, exist_ok=True)
     header = (
         f"# Paired cross-validation\n\n{folds} folds × seeds {', '.join(map(str, seeds))}, "
@@ -217,8 +220,9 @@ def run_comparison(
     return table
 
 
-def threshold_summary(runs: Sequence[FoldRun], config: Path) -> str:
-    """The fallback and ambiguity thresholds' sweep on `config`'s held-back predictions."""
+def threshold_summary(runs: Sequence[FoldRun], config: Path, ambiguity: float = 0.1) -> str:
+    """The fallback and ambiguity thresholds' sweep on `config`'s held-back predictions; the
+    current pair is the config's fallback threshold and the app's `ambiguity`."""
     truth = [intent for run in runs for intent in run.intents]
     rankings = [ranking for run in runs for ranking in run.rankings.get(str(config), [])]
     if len(rankings) != len(truth):
@@ -228,7 +232,7 @@ def threshold_summary(runs: Sequence[FoldRun], config: Path) -> str:
     return (
         f"Thresholds of {config.name} (held-back predictions of every fold; least cost first; "
         f"best: fallback {best.fallback:.2f}, ambiguity {best.ambiguity:.2f}):\n\n"
-        + thresholds.table(outcomes, fallback_settings(config))
+        + thresholds.table(outcomes, (fallback_settings(config)[0], ambiguity))
     )
 
 

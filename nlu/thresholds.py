@@ -1,9 +1,12 @@
 """The fallback and ambiguity thresholds, chosen on held-back predictions by a fixed cost.
 
-The bot acts on a message's top intent unless it is unsure, and then asks: the top intent's
-confidence is under the fallback threshold, or the best two are closer than the ambiguity
-threshold (Rasa's `FallbackClassifier`, and the app's `nlu.confidence_threshold`). A
-confident wrong answer is worse than a question, so the rule, fixed before any sweep, is:
+The bot acts on a message's top intent unless it asks instead: the top intent's confidence is
+under the fallback threshold (Rasa's `FallbackClassifier` and the app's
+`nlu.confidence_threshold`), or the best two are complaint kinds closer than the ambiguity
+threshold (the app's `nlu.ambiguity_threshold`: the two-kinds question). Rasa's own
+ambiguity fallback (any two intents) is off (`ambiguity_threshold: 0.0`), so that these two
+settings are the whole rule. A confident wrong answer is worse than a question, so the cost,
+fixed before any sweep, is:
 
     cost = wrong answers + QUESTION_COST × questions, per message
 
@@ -17,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from prima.core.complaint import COMPLAINT_INTENTS
+
 QUESTION_COST = 0.5  # a question costs half a wrong answer
 FALLBACKS = tuple(round(0.20 + 0.05 * i, 2) for i in range(11))  # 0.20 … 0.70
 AMBIGUITIES = (0.0, 0.05, 0.1, 0.15, 0.2)
@@ -28,7 +33,11 @@ def asks(ranking: Ranking, fallback: float, ambiguity: float) -> bool:
     """Whether the bot asks instead of acting on the top intent."""
     if not ranking or ranking[0][1] < fallback:
         return True
-    return len(ranking) > 1 and ranking[0][1] - ranking[1][1] < ambiguity
+    if len(ranking) < 2:
+        return False
+    (first, top), (second, runner_up) = ranking[0], ranking[1]
+    both_kinds = first in COMPLAINT_INTENTS and second in COMPLAINT_INTENTS
+    return both_kinds and top - runner_up < ambiguity
 
 
 @dataclass(frozen=True, slots=True)

@@ -477,7 +477,11 @@ def _nlu_compare(runtime: Runtime, args: argparse.Namespace) -> int:
     configs = [c.resolve() for c in args.configs] or [project.config]
     seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     out = Path(args.out)
-    print(run_comparison(runtime.rasa_env, project.data, configs, seeds, args.folds, out))
+    ambiguity = runtime.config.nlu.ambiguity_threshold
+    table = run_comparison(
+        runtime.rasa_env, project.data, configs, seeds, args.folds, out, ambiguity=ambiguity
+    )
+    print(table)
     return 0
 
 

@@ -10,13 +10,15 @@ from nlu.thresholds import QUESTION_COST, asks, outcome, sweep, table
 MECH, SERV, INFO = "complaint_mechanical", "complaint_service", "ask_info"
 
 
-def test_the_bot_asks_when_unsure_or_when_the_best_two_are_close() -> None:
+def test_the_bot_asks_when_unsure_or_when_two_complaint_kinds_are_close() -> None:
     assert asks([], 0.5, 0.1)
     assert asks([(MECH, 0.45), (SERV, 0.2)], 0.5, 0.1)
     assert asks([(MECH, 0.55), (SERV, 0.5)], 0.5, 0.1)
     assert not asks([(MECH, 0.55), (SERV, 0.40)], 0.5, 0.1)
     assert not asks([(MECH, 0.55), (SERV, 0.5)], 0.5, 0.0)
     assert not asks([(MECH, 0.55)], 0.5, 0.1)
+    # Only two complaint kinds get the two-kinds question; other close pairs are acted on.
+    assert not asks([(INFO, 0.55), (MECH, 0.5)], 0.5, 0.1)
 
 
 def test_a_wrong_answer_costs_more_than_a_question() -> None:
