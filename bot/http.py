@@ -2,9 +2,8 @@
 
 Every reply the bot sends is one Bot API request, and polling parses a batch of updates per
 request: under load the HTTP client is a large share of the bot's CPU. aiohttp (already the
-webhook server's library) parses HTTP in C and costs far less per request than httpx; the
-benchmark in the README measures the difference. PTB documents `BaseRequest` as the place
-to plug in another HTTP library.
+webhook server's library) parses HTTP in C and costs far less per request than httpx. PTB
+documents `BaseRequest` as the place to plug in another HTTP library.
 """
 
 from __future__ import annotations
