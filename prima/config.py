@@ -267,7 +267,8 @@ def _parse_range(day: str, spec: Any, part: str) -> OpeningRange:
 
 
 class NLUSection(_Section):
-    confidence_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.5
+    # Both thresholds chosen by `prima nlu-compare`'s sweep (docs/nlu.md, thresholds).
+    confidence_threshold: Annotated[float, Field(gt=0.0, lt=1.0)] = 0.35
     request_timeout_seconds: Annotated[float, Field(gt=0.0, le=60.0)] = 5.0
     max_retries: Annotated[int, Field(ge=0, le=10)] = 3
     max_text_length: Annotated[int, Field(ge=50, le=20_000)] = 2000
@@ -470,8 +471,6 @@ def _describe(path: Path, exc: ValidationError) -> str:
         key = ".".join(str(part) for part in error["loc"]) or "(top level)"
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
-            message = (
-                "unknown key (check the spelling against the README's configuration reference)"
-            )
+            message = "unknown key (check the spelling against docs/configuration.md)"
         problems.append(f"  {key}: {message}")
     return f"{path}: invalid configuration\n" + "\n".join(problems)
