@@ -1,1 +1,3 @@
-"""Channels customers talk to Prima through: the local console chat (Telegram comes next)."""
+"""The channels customers and staff reach Prima through: Telegram (polling or webhook) and the
+local console chat. Adapters only: they turn updates into the core's types and run what the
+composition root (`prima.bootstrap`) hands them."""

@@ -1,1 +1,3 @@
-"""The pure core: decisions and data types, free of I/O."""
+"""The shared pure vocabulary: complaint kinds, the conversation's data, replies, cases, turns,
+wording, and the ports (`ports.py`) every adapter implements. Free of I/O; it imports no other
+project package (an import-linter contract in `make lint`)."""
