@@ -89,9 +89,9 @@ async def test_a_chats_updates_take_turns_in_update_order(guards: Guards) -> Non
 async def test_an_update_does_not_wait_forever_for_a_lost_one(
     guards: Guards, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import prima.guards
+    import prima.guards.ordering
 
-    monkeypatch.setattr(prima.guards, "ORDER_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(prima.guards.ordering, "ORDER_WAIT_SECONDS", 0.2)
     stuck = guards.chat_turn(8, 1)
     await stuck.__aenter__()  # an earlier update whose handler never finishes
     waited = asyncio.get_running_loop().time()
