@@ -14,6 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from actions.turns import Conversations
 from bot.staff import staff_input_from
 from bot.updates import incoming_from, staff_action_from, update_kind
 from escalation.desk import StaffAction, SupervisorDesk
@@ -22,7 +23,6 @@ from prima import metrics
 from prima.core.ports import Sender
 from prima.core.reply import Reply
 from prima.core.turn import Outcome
-from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

@@ -25,6 +25,7 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
+from actions.turns import Conversations
 from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
 from bot.http import AiohttpRequest
 from bot.staff import TelegramDesk
@@ -32,7 +33,6 @@ from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.ports import Classifier, Guards, RetryLater, Unreachable
-from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

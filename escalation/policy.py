@@ -124,6 +124,9 @@ class EscalationPolicy:
     def roles(self) -> dict[int, str]:
         return {level.number: level.role for level in self.ladder.levels}
 
+    def is_open(self, moment: datetime) -> bool:
+        return self.calendar.is_open(moment)
+
     @property
     def stops_on_takeover(self) -> bool:
         return self.ladder.on_takeover is OnTakeover.STOP

@@ -12,6 +12,7 @@ from typing import Any
 from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from actions.turns import Conversations
 from escalation.desk import SupervisorDesk
 from escalation.escalator import Channels, Escalator
 from escalation.policy import EscalationPolicy
@@ -34,7 +35,6 @@ from prima.mail import SmtpMailer
 from prima.rendering import Renderer
 from prima.settings import Settings
 from prima.storage.database import create_engine, default_url, migrate, sessions
-from prima.turns import Conversations
 
 logger = logging.getLogger(__name__)
 

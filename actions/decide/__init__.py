@@ -1,7 +1,7 @@
 """The conversation's decisions: given the state, what came in and the facts, what happens next.
 
 Pure: no I/O, no clock. `decide` returns the next state, the replies and the effects for the
-turn service (`prima/turns.py`) to carry out. One module per step group, each calling only
+turn service (`actions/turns.py`) to carry out. One module per step group, each calling only
 the groups below it: dispatch > with_agent > presses > media | feedback > placing > menu >
 collecting > drafts. The flow is drawn in `conversation.mmd` beside this file.
 """

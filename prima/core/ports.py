@@ -190,6 +190,11 @@ class CaseLadder(Protocol):
         """Each level's role, by level number."""
         ...
 
+    def is_open(self, moment: datetime) -> bool:
+        """Whether the office is open at `moment` by the ladder's calendar (holidays, cuti
+        bersama, dated hours and breaks included)."""
+        ...
+
 
 # --- staff actions on a customer's conversation ---------------------------------------------------
 
@@ -210,7 +215,7 @@ StaffStep = Callable[[Any, Any, Any, datetime], Awaitable[StaffChange]]
 
 
 class StaffConversation(Protocol):
-    """The customer conversation as staff act on it (`prima.turns.Conversations`)."""
+    """The customer conversation as staff act on it (`actions.turns.Conversations`)."""
 
     @property
     def guards(self) -> Guards: ...

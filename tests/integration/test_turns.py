@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.turns import Conversations
 from nlu.client import RasaClient
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -13,7 +14,6 @@ from prima.core.conversation import Command, Text
 from prima.core.turn import Incoming
 from prima.guards import MemoryGuards
 from prima.settings import Settings
-from prima.turns import Conversations
 
 pytestmark = pytest.mark.rasa
 

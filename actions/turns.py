@@ -19,7 +19,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.decide import decide, needs_nlu, needs_open_cases
-from escalation.policy import EscalationPolicy
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
@@ -43,6 +42,7 @@ from prima.core.conversation import (
 from prima.core.hours import is_open
 from prima.core.ports import (
     SEND_LEASE,
+    CaseLadder,
     Classifier,
     Clock,
     DeskMirror,
@@ -83,7 +83,7 @@ class Conversations:
         guards: Guards,
         sender: Sender,
         reply_context: Callable[[str], dict[str, Any]],
-        escalation: EscalationPolicy | None = None,
+        escalation: CaseLadder | None = None,
         mirror: DeskMirror | None = None,
         ordered: bool = False,
         clock: Clock = utc_now,
@@ -236,7 +236,7 @@ class Conversations:
             ),
             new_reference=candidate_reference(self.config.conversation.reference_prefix),
             open_now=(
-                self.escalation.calendar.is_open(now)  # closed on public holidays too
+                self.escalation.is_open(now)  # closed on public holidays too
                 if self.escalation
                 else is_open(hours.week_on(now.astimezone(hours.zone).date()), hours.zone, now)
             ),
