@@ -22,6 +22,7 @@ from telegram import Update
 from bot.handlers import dispatch
 from bot.telegram import ALLOWED_UPDATES, Serving, build_application, serving, stop_on_signals
 from prima.bootstrap import Runtime
+from prima.metrics import UPDATES
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +40,23 @@ def webhook_app(bot: Serving, secret: str, path: str) -> web.Application:
     expected = secret.encode()
 
     async def telegram_update(request: web.Request) -> web.Response:
-        """One update from Telegram: handled now; 5xx makes Telegram try again."""
+        """One update from Telegram: handled now; 5xx makes Telegram try again; an update that
+        cannot be read gets 200 (skipped), since Telegram redelivers anything but 2xx."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             logger.warning("webhook: request without the right secret token refused")
             return web.json_response({"ok": False}, status=403)
+        data: Any = None
         try:
-            data: Any = await request.json()
+            data = await request.json()
             update = Update.de_json(data, bot.application.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
-            return web.json_response({"ok": False, "error": "not an update"}, status=400)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError):
+            # Any answer but 2xx makes Telegram deliver it again, and again: an update this
+            # version cannot read (a newer Bot API's shape, say) is logged, counted, skipped.
+            number = data.get("update_id") if isinstance(data, dict) else None
+            logger.warning("webhook: update %s could not be read; skipped", number)
+            UPDATES.labels("unreadable", "skipped").inc()
+            return web.json_response({"ok": True, "skipped": "not an update"})
         try:
             await dispatch(bot.application.bot_data, update)
         except Exception:

@@ -12,8 +12,8 @@ _SECONDS = (0.01, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 UPDATES = Counter(
     "prima_updates",
-    "Telegram updates, by kind (message, button, edit) and outcome "
-    "(handled, duplicate, flooded, staff, ignored, error)",
+    "Telegram updates, by kind (message, button, edit, unreadable) and outcome "
+    "(handled, duplicate, flooded, staff, ignored, error, skipped)",
     ["kind", "outcome"],
 )
 REPLY_SECONDS = Histogram(
