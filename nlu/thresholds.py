@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prima.core.complaint import COMPLAINT_INTENTS
+from prima.core.complaint import IntentScore, close_kinds
 
 QUESTION_COST = 0.5  # a question costs half a wrong answer
 FALLBACKS = tuple(round(0.20 + 0.05 * i, 2) for i in range(11))  # 0.20 … 0.70
@@ -33,11 +33,8 @@ def asks(ranking: Ranking, fallback: float, ambiguity: float) -> bool:
     """Whether the bot asks instead of acting on the top intent."""
     if not ranking or ranking[0][1] < fallback:
         return True
-    if len(ranking) < 2:
-        return False
-    (first, top), (second, runner_up) = ranking[0], ranking[1]
-    both_kinds = first in COMPLAINT_INTENTS and second in COMPLAINT_INTENTS
-    return both_kinds and top - runner_up < ambiguity
+    # The app's own rule for the two-kinds question (prima.core.complaint.close_kinds).
+    return bool(close_kinds(tuple(IntentScore(i, c) for i, c in ranking[:2]), ambiguity))
 
 
 @dataclass(frozen=True, slots=True)
