@@ -34,9 +34,9 @@ _BRANDS = frozenset(
     garuda citilink airasia
     """.split()
 )
-_MODEL = re.compile(
-    r"[A-Za-z]*\d[\w-]*|[A-Z]{2,}[\w-]*|(?i:\d+(?:[.,]\d+)?\s*(?:pk|inch|inci|gb|tb|kg|liter))"
-)
+# Sizes and quantities that belong to the thing's name: "AC 1 pk", "nasi box 50 porsi".
+_UNITS = r"pk|inch|inci|gb|tb|kg|liter|porsi|pcs|buah|unit|box|dus|pack|lusin|kotak"
+_MODEL = re.compile(rf"[A-Za-z]*\d[\w-]*|[A-Z]{{2,}}[\w-]*|(?i:\d+(?:[.,]\d+)?\s*(?:{_UNITS}))")
 # "no hp 0812...": the phone's number, not the phone.
 _PHONE_NUMBER = re.compile(r"(?i)\b(?:no|nomor|nomer|nmr)\.?\s*$")
 # Lower-case words that may follow an app/site name and still be part of it.
@@ -65,16 +65,28 @@ _GENERIC = frozenset(
     parcel kiriman pesanan order layanan service jaringan kartu token voucher makanan minuman
     """.split()
 )
+# Parts of a thing: when the message names the thing too, the part is not the case's item
+# ("modem mati, lampu power gak nyala": the modem).
+_PARTS = frozenset(
+    "lampu baterai battery kabel cable remote remot charger casan colokan tombol layar screen "
+    "button adaptor adapter".split()
+)
+# A clause after the thing: up to the end of the sentence or a comma, at most ten words.
+_CLAUSE = re.compile(r"^[^.,;!?\n]*")
+_CLAUSE_WORDS = 10
 # Words saying the thing fails, a few words after it: "AC kamar 305 bocor", "HP saya mati".
-_FAILS = re.compile(
-    r"(?i)^(?:[\s,]+[\w'-]+){0,3}?[\s,]+(?:(?:tidak|tdk|gak|ga|gk|nggak|ngga|enggak|belum|blm)\s+"
+_FAILING = (
+    r"(?:(?:tidak|tdk|gak|ga|gk|nggak|ngga|enggak|belum|blm)\s+"
     r"(?:bisa|nyala|menyala|berfungsi|jalan|masuk|sampai|sampe|datang|dingin|keluar|sesuai|"
     r"terkirim|diproses|konek|connect)|mati|rusak|bocor|error|eror|gagal|hang|lemot|lambat|macet|"
     r"mogok|ngadat|nyangkut|ketelan|tertelan|hilang|pecah|retak|sobek|robek|cacat|penyok|basi|"
     r"telat|terlambat|salah|putus|padam|blank|broke|broken|leaks?|leaking|stopped|won't|wont|"
     r"doesn't|isn't|wasn't|hasn't|never|crash\w*|died|dead|failed|missing|late|damaged|torn|"
-    r"cracked|faulty|defective|wrong|keeps|not\s+working)\b"
+    r"cracked|faulty|defective|wrong|keeps|not\s+working|force\s+close|ngelag|nge-lag|lag|bug|"
+    r"restart\s+sendiri|mati\s+sendiri|not\s+responding)\b"
 )
+_FAILS = re.compile(rf"(?i)^(?:[\s,]+[\w'-]+){{0,3}}?[\s,]+{_FAILING}")
+_FAILS_LATER = re.compile(rf"(?i)\b{_FAILING}")
 
 
 def find_item(
@@ -106,12 +118,20 @@ def _labels(text: str, span: Span, reference: Span | None) -> bool:
     )
 
 
-def _rank(text: str, span: Span, named: set[tuple[int, int]]) -> tuple[bool, bool, bool, int]:
+def _rank(
+    text: str, span: Span, named: set[tuple[int, int]]
+) -> tuple[bool, bool, bool, bool, bool, int]:
+    """Sort key, best first: a whole thing over its part; said to fail right after it (or
+    bought); said to fail later in its clause; specific; with a brand or model; first."""
     about = bool(_FAILS.match(text[span.end :])) or any(
         span.start <= start and end <= span.end for start, end in named
     )
-    generic = span.text.split()[0].casefold() in _GENERIC
-    return (not about, generic, " " not in span.text, span.start)
+    clause = _CLAUSE.match(text[span.end :])
+    words = clause.group().split()[:_CLAUSE_WORDS] if clause else []
+    later = bool(_FAILS_LATER.search(" ".join(words)))
+    first = span.text.split()[0].casefold()
+    generic = span.text.casefold() in _GENERIC
+    return (first in _PARTS, not about, not later, generic, " " not in span.text, span.start)
 
 
 def _with_brand(text: str, span: Span) -> Span:
@@ -120,9 +140,7 @@ def _with_brand(text: str, span: Span) -> Span:
     if before and before.group(1).casefold() in _PRE_MODIFIERS:
         start = before.start(1)
     for _ in range(3):
-        m = re.match(
-            r"\s+([\w&.'-]+(?:\s*(?:pk|inch|inci|gb|tb|kg|liter)\b)?)", text[end:], re.IGNORECASE
-        )
+        m = re.match(rf"\s+([\w&.'-]+(?:\s*(?:{_UNITS})\b)?)", text[end:], re.IGNORECASE)
         if m is None:
             break
         word = m.group(1).rstrip(".,")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 _ROLES = (
-    r"petugas|pegawai|karyawan|staf|staff|satpam|security|sekuriti|kasir|kurir|driver|sopir|"
-    r"supir|pengemudi|ojol|cs|customer\s+service|teller|perawat|suster|bidan|dokter|dr|guru|"
+    r"petugas|pegawai|karyawan|staf|staff|satpam|security\s+guard|security|sekuriti|kasir|kurir|driver|sopir|"
+    r"supir|pengemudi|ojol|guard|cs|customer\s+service|teller|perawat|suster|bidan|dokter|dr|guru|"
     r"dosen|debt\s+collector|dc|penagih|resepsionis|receptionist|pelayan|waiter|waitress|agent|"
     r"agen|officer|cashier|nurse|doctor|teacher|courier|operator|admin|teknisi|technician|"
     r"manager|manajer|mandor|sales|marketing|frontliner|front\s+office|petugas\s+keamanan|"
@@ -19,7 +19,8 @@ _QUALIFIERS = (
     r"at\s+the\s+counter|on\s+duty|at\s+the\s+desk|on\s+the\s+phone"
 )
 _DESCRIPTOR = (
-    rf"(?:\s+(?:(?:di\s+)?(?:loket|meja|counter|desk|pos|gate|lantai)\s*(?:no\.?\s*)?"
+    rf"(?:\s+(?:(?:di|at\s+the)\s+(?:call\s+cent(?:er|re)|front\s+desk|customer\s+service)\b|"
+    rf"(?:di\s+)?(?:loket|meja|counter|desk|pos|gate|lantai)\s*(?:no\.?\s*)?"
     rf"[A-Za-z]?\d+[A-Za-z]?\b|(?:di\s+)?(?:loket|counter|desk)\b|(?:bagian|shift)\s+\w+|"
     rf"(?:dengan|dgn)\s+(?:plat|nopol)\s+[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"
     rf"(?:plat|nopol|plate|with\s+plate)\s+(?:nomor\s+|no\.?\s*)?[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"

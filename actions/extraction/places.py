@@ -12,9 +12,14 @@ from .spans import Span, entity_spans, joined, longest_first, regex_spans
 _NAMED = (
     r"cabang|kcp|kc|kantor|gerai|outlet|toko|store|stasiun|st\.|bandara|terminal|pelabuhan|halte|"
     r"rsud|rsia|rs|rumah\s+sakit|puskesmas|klinik|apotek|mall|kampus|sekolah|kelurahan|kecamatan|"
-    r"samsat|pasar|hotel|perumahan|komplek|kompleks|apartemen|apartment|asrama|gedung"
+    r"samsat|pasar|hotel|perumahan|komplek|kompleks|apartemen|apartment|asrama|gedung|gym|cafe|"
+    r"kafe|resto|restoran|rumah\s+makan|warung|bengkel|salon|spbu|gudang|depo|hub|"
+    r"service\s+cent(?:er|re)|polres|polsek|polda|satpas|dukcapil|disdukcapil|kpp|imigrasi|"
+    r"bank|bioskop|supermarket|swalayan|minimarket|showroom|dealer"
 )
-_NUMBERED = r"loket|kamar|lantai|lt\.?|ruang|ruangan|meja|counter|gate|pintu|room|floor|blok|unit"
+_NUMBERED = r"loket|kamar|lantai|lt\.?|ruang|ruangan|meja|counter|gate|pintu|room|floor|unit"
+# Blocks and towers are also named by a letter: "blok C7", "tower B".
+_LETTERED = r"blok|block|blk\.?|tower|wing"
 # Words that end a lower-case place name: they say something about it, not what it is called.
 _STOP = frozenset(
     """
@@ -30,7 +35,10 @@ _AFTER_NAMED = re.compile(
     rf"(?i)\b(?P<noun>{_NAMED})\b(?:\s+(?P<name>(?-i:[A-Z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*))"
     rf"{{0,3}}|{_NAME_WORD}))?"
 )
-_ROOM = re.compile(rf"(?i)\b(?:{_NUMBERED})\s*(?:no\.?\s*|nomor\s+)?\d+[A-Za-z]?\b")
+_ROOM = re.compile(
+    rf"(?i)\b(?:(?:{_NUMBERED})\s*(?:no\.?\s*|nomor\s+)?\d+[A-Za-z]?|"
+    rf"(?:{_LETTERED})\s*(?-i:[A-Z]{{1,2}}\d{{0,3}}|\d{{1,3}}[A-Z]?))\b"
+)
 _STREET = re.compile(
     r"(?i)\b(?:jl|jln|jalan)\.?\s+(?-i:[A-Za-z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*)){0,4}"
     r"(?:\s*(?:no|nomor)\.?\s*\d+[A-Za-z]?)?"
@@ -39,15 +47,34 @@ _HOME = re.compile(
     r"(?i)\b(?:di|ke|dari|at|in)\s+(?P<p>rumah|kos|kost|kosan|kontrakan|apartemen|kantor|home|"
     r"office|work)\b(?!\s+(?:sakit|makan|pos|cabang))"
 )
+# English: a name before what kind of place it is ("your Kemang branch", "the Mangga Dua
+# service centre"), or a name after "at the" ("at the Grand Hyatt Jakarta").
+_KINDS_EN = (
+    r"branch|office|store|shop|outlet|service\s+cent(?:re|er)|hospital|clinic|station|mall|"
+    r"airport|terminal|warehouse|hub|depot|counter|school|campus|hotel|restaurant|gym|showroom"
+)
 _BRANCH_EN = re.compile(
-    r"\b(?:at|in|from)\s+the\s+(?P<p>(?:[A-Z][\w'-]*\s+){1,3}(?:branch|office|store))\b"
+    rf"\b(?:at|in|from|to|near)\s+(?:the\s+|your\s+|our\s+|a\s+)?"
+    rf"(?P<p>(?:[A-Z][\w'&-]*\s+){{1,3}}(?:{_KINDS_EN}))\b"
 )
+_AT_THE = re.compile(r"\b(?:at|in|from|to)\s+the\s+(?P<p>[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*){0,3})")
 _CAPITALISED = re.compile(
-    r"\b(?:di|daerah|wilayah|kota|kab\.?|kabupaten|in|at)\s+(?P<p>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,2})"
+    r"\b(?:di|daerah|wilayah|kota|kab\.?|kabupaten|in|at|from|dari)\s+"
+    r"(?P<p>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,3})"
 )
-_NOT_PLACES = frozenset("Senin Selasa Rabu Kamis Jumat Sabtu Minggu Google Play Store".split())
+_NOT_PLACES = frozenset(
+    "Senin Selasa Rabu Kamis Jumat Sabtu Minggu Google Play Store Monday Tuesday Wednesday "
+    "Thursday Friday Saturday Sunday January February March April May June July August "
+    "September October November December".split()
+)
+# Capitalised words that end a name: sentence words after it ("di Bekasi Saya ...").
+_NOT_NAME_WORDS = frozenset(
+    "Saya Sy Aku Gw Gue Kami Kita Dia Yang Dan Tapi Sudah Udah Belum Tidak Gak Tolong Mohon "
+    "I My We Our The And But It This That Please".split()
+)
+# Words that may lie between parts of one place ("rumah saya di Bekasi", "Surabaya to Denpasar").
 CONNECTORS = frozenset(
-    "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at the".split()
+    "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at the ke to".split()
 )
 
 
@@ -59,11 +86,26 @@ def find_place(text: str, entities: Sequence[Entity] = ()) -> str | None:
         found.append(_named(text, m, looked_up))
     found += regex_spans(_ROOM, text) + regex_spans(_STREET, text)
     found += regex_spans(_HOME, text, "p") + regex_spans(_BRANCH_EN, text, "p")
-    found += [
-        s for s in regex_spans(_CAPITALISED, text, "p") if s.text.split()[0] not in _NOT_PLACES
-    ]
+    for s in regex_spans(_CAPITALISED, text, "p") + regex_spans(_AT_THE, text, "p"):
+        name = _name_only(s)
+        if name is not None and name.text.split()[0] not in _NOT_PLACES:
+            found.append(name)
     spans = longest_first(s for s in found if s.text.strip())
     return joined(text, spans, CONNECTORS)
+
+
+def _name_only(span: Span) -> Span | None:
+    """The span cut before the first capitalised word that is not part of a name."""
+    words = span.text.split()
+    kept: list[str] = []
+    for w in words:
+        if w in _NOT_NAME_WORDS or (w in _NOT_PLACES and kept):
+            break
+        kept.append(w)
+    if not kept:
+        return None
+    value = " ".join(kept).rstrip(".,")
+    return Span(span.start, span.start + len(value), value)
 
 
 def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
@@ -74,7 +116,7 @@ def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
         (s for s in looked_up if 0 < s.start - end <= 2 and not text[end : s.start].strip()), None
     )
     if follow is not None:
-        end = follow.end
+        end = _capitalised_after(text, follow.end)
     elif m.group("name"):
         words = m.group("name").split()
         if words[0][0].isupper() or words[0][0].isdigit():
@@ -89,3 +131,13 @@ def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
             end = m.start("name") + len(words[0])
     value = text[start:end].rstrip(".,")
     return Span(start, start + len(value), value)
+
+
+def _capitalised_after(text: str, end: int) -> int:
+    """The end of the name when capitalised words go on after it ("Kalibata City")."""
+    for _ in range(2):
+        m = re.match(r" ([A-Z][\w'&-]*)", text[end:])
+        if m is None or m.group(1) in _NOT_NAME_WORDS or m.group(1) in _NOT_PLACES:
+            break
+        end += m.end()
+    return end

@@ -90,8 +90,19 @@ def test_no_reference(text: str) -> None:
         ("I waited an hour at the Sudirman branch", "Sudirman branch"),
         ("the app crashes in Bekasi", "Bekasi"),
         ("internet mati di surabaya", "surabaya"),
+        # Longer names, kinds of place after an English name, blocks, routes.
+        ("lift apartemen Green Bay Tower mati", "apartemen Green Bay Tower"),
+        ("tadi di gym Atlas Sunter AC nya panas", "gym Atlas Sunter"),
+        ("SIM sy blm jadi di Satpas Polres Depok", "Satpas Polres Depok"),
+        ("The cashier at your Pluit branch ignored me", "Pluit branch"),
+        ("my phone was lost at the Cikarang service center", "Cikarang service center"),
+        ("we stayed at the Aston Priority Simatupang last week", "Aston Priority Simatupang"),
+        ("the queue at Mayapada Hospital Lebak Bulus was long", "Mayapada Hospital Lebak Bulus"),
+        ("air mati di Perumahan Taman Sari blok D12, Cibubur", "Perumahan Taman Sari blok D12, Cibubur"),  # noqa: E501
+        ("flight from Medan to Batam was cancelled", "Medan to Batam"),
+        ("di Bekasi Saya sudah lapor", "Bekasi"),
     ],
-)
+)  # fmt: skip
 def test_places(text: str, place: str) -> None:
     assert read(text).place == place
 
@@ -171,6 +182,9 @@ def test_items(text: str, item: str | None) -> None:
         ("teller yg namanya Budi judes", "teller yg namanya Budi"),
         ("the cashier was rude", "cashier"),
         ("the officer at the counter ignored me", "officer at the counter"),
+        ("a security guard named Joko shouted at us", "security guard named Joko"),
+        ("the guard at the gate laughed", "guard"),
+        ("CS di call center nutup telpon", "CS di call center"),
         ("modem mati", None),
     ],
 )
@@ -294,6 +308,12 @@ def test_describe(text: str, description: str) -> None:
         ("aplikasi error waktu bayar token listrik", "aplikasi"),
         ("di aplikasi saya pesan kulkas, kulkasnya datang penyok", "kulkas"),
         ("TV di ruang tamu aman, tapi kulkas mati", "kulkas"),
+        # A thing said to fail later in its clause; a whole thing over its part.
+        ("Router Huawei di kantor cabang kami sejak pagi mati", "Router Huawei"),
+        ("kulkas Sharp sy gak dingin, lampunya doang yg nyala", "kulkas Sharp"),
+        ("laptop Asus yg baru diservis, baterai nya drop terus", "laptop Asus"),
+        ("aplikasi mobile banking force close, padahal mau bayar SPP", "aplikasi mobile banking"),
+        ("pesan kue ulang tahun 2 kotak, datangnya penyok", "kue ulang tahun 2 kotak"),
         # Not things: a reference's label, people, money.
         ("cek tiket PRM-7K3Q dong", None),
         ("ticket 55821 has had no reply", None),
