@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from actions.turns import Conversations
+from bot.intake import is_stand_in
 from bot.staff import staff_input_from
 from bot.updates import incoming_from, staff_action_from, update_kind
 from escalation.desk import StaffAction, SupervisorDesk
@@ -35,7 +36,10 @@ _TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionErro
 
 
 async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """PTB's handler for every update (polling): see `dispatch`."""
+    """PTB's handler for every update (polling): see `dispatch`. The stand-in for an update
+    that could not be read was logged and counted as it came in (`bot/intake.py`)."""
+    if is_stand_in(update):
+        return
     await dispatch(context.bot_data, update)
 
 

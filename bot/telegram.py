@@ -28,6 +28,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHa
 from actions.turns import Conversations
 from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
 from bot.http import AiohttpRequest
+from bot.intake import UpdatesRequest
 from bot.staff import TelegramDesk
 from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
@@ -130,7 +131,7 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
                 pool_timeout=60,
             )
         )
-        .get_updates_request(AiohttpRequest(connect_timeout=10, read_timeout=30))
+        .get_updates_request(UpdatesRequest(connect_timeout=10, read_timeout=30))
         .build()
     )
     application.add_handler(TypeHandler(Update, on_update))

@@ -20,9 +20,9 @@ from sqlalchemy import text
 from telegram import Update
 
 from bot.handlers import dispatch
+from bot.intake import READ_ERRORS, skipped
 from bot.telegram import ALLOWED_UPDATES, Serving, build_application, serving, stop_on_signals
 from prima.bootstrap import Runtime
-from prima.metrics import UPDATES
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +50,10 @@ def webhook_app(bot: Serving, secret: str, path: str) -> web.Application:
         try:
             data = await request.json()
             update = Update.de_json(data, bot.application.bot)
-        except (json.JSONDecodeError, ValueError, TypeError, KeyError, AttributeError):
+        except (json.JSONDecodeError, *READ_ERRORS):
             # Any answer but 2xx makes Telegram deliver it again, and again: an update this
             # version cannot read (a newer Bot API's shape, say) is logged, counted, skipped.
-            number = data.get("update_id") if isinstance(data, dict) else None
-            logger.warning("webhook: update %s could not be read; skipped", number)
-            UPDATES.labels("unreadable", "skipped").inc()
+            skipped(data.get("update_id") if isinstance(data, dict) else None, "webhook")
             return web.json_response({"ok": True, "skipped": "not an update"})
         try:
             await dispatch(bot.application.bot_data, update)

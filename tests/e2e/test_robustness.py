@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 from redis import Redis
 
 from bench.fakes.telegram import FakeTelegram
@@ -18,6 +19,8 @@ from prima.storage.repository import Repository
 from tests.e2e.conftest import make_runtime, running
 
 pytestmark = pytest.mark.rasa
+
+UNREADABLE = {"kind": "unreadable", "outcome": "skipped"}
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -132,3 +135,29 @@ async def test_telegram_rate_limits_are_waited_out(
     async with running(runtime, telegram):
         reply = await telegram.reply_to(user, lambda: telegram.say(user, "/start"), within=30)
     assert "Selamat datang" in reply.text
+
+
+async def test_an_update_that_cannot_be_read_is_skipped_and_polling_goes_on(
+    tmp_path: Path,
+    telegram: FakeTelegram,
+    rasa_server: LocalRasaServer,
+    database_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """PTB fails a whole getUpdates batch on one update it cannot read, and would fetch the
+    batch again for ever: the update is logged by id (no content), counted and skipped."""
+    runtime = make_runtime(tmp_path, telegram, rasa_server, database_url, None)
+    user = 7005
+    skipped = REGISTRY.get_sample_value("prima_updates_total", UNREADABLE) or 0.0
+    async with running(runtime, telegram):
+        # A shape this PTB rejects (a newer Bot API's, say): a button press without its sender.
+        bad = telegram.push({"callback_query": {"id": "q-1", "data": "kata rahasia"}})
+        telegram.say(user, "/start")
+        await telegram.wait_for(user, 1)
+        # The offset moved past it: nothing is left to fetch again.
+        await telegram.until(lambda: not any(u["update_id"] <= bad for u in telegram.updates))
+        await telegram.reply_to(user, lambda: telegram.say(user, "/status"))
+    assert REGISTRY.get_sample_value("prima_updates_total", UNREADABLE) == skipped + 1
+    logged = [r.getMessage() for r in caplog.records if "could not be read" in r.getMessage()]
+    assert logged == [f"polling: update {bad} could not be read; skipped"]
+    assert not any("kata rahasia" in r.getMessage() for r in caplog.records)
