@@ -1,13 +1,16 @@
 """Benchmark: how many questions a fully specified first message still gets, and whether the
 restatement shows each fact it gave on its own line.
 
-    python -m bench.needs [--messages bench/first_messages.yml]
+    python -m bench.needs [--messages bench/first_messages.yml] [--misses]
 
 Each message in the file gives the item (or staff member), place, time, reference and wish;
 the file says which words. Every message is classified by the real NLU model (a local Rasa
 server is started unless RASA_URL is set) and taken through the bot's own decisions, skipping
 every question asked, until the restatement. Reported: questions per message (mean, and the
 share with at most one), each fact found on its own line (per fact), and the kind named.
+`--misses` also prints, for each fact not found, what its line said: use it on a development
+set only (bench/first_messages.yml, bench/first_messages_blind.yml), never on a set kept for
+measuring.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ class Outcome:
     expected_kind: str
     questions: int
     found: dict[str, bool]
+    misses: tuple[str, ...] = ()
 
 
 def walk(
@@ -74,13 +78,27 @@ def walk(
     return questions, decision.replies[-1]
 
 
+def restatement_lines(summary: Reply | None) -> dict[str, str]:
+    return {a["need"]: a["value"] for a in summary.context["answers"]} if summary else {}
+
+
 def facts_found(summary: Reply | None, expect: dict[str, str]) -> dict[str, bool]:
     """For each fact the file names, whether its words are in its own restatement line."""
-    lines = {a["need"]: a["value"] for a in summary.context["answers"]} if summary else {}
+    lines = restatement_lines(summary)
     return {
         fact: any(words.casefold() in str(lines.get(line, "")).casefold() for line in LINES[fact])
         for fact, words in expect.items()
     }
+
+
+def misses(summary: Reply | None, expect: dict[str, str], found: dict[str, bool]) -> list[str]:
+    lines = restatement_lines(summary)
+    return [
+        f"{fact}: wanted {expect[fact]!r}, line says "
+        f"{' / '.join(str(lines.get(line)) for line in LINES[fact])!r}"
+        for fact, ok in found.items()
+        if not ok
+    ]
 
 
 async def measure(runtime: Runtime, messages: list[dict[str, Any]]) -> list[Outcome]:
@@ -91,11 +109,9 @@ async def measure(runtime: Runtime, messages: list[dict[str, Any]]) -> list[Outc
             c = await client.classify(item["text"])
             facts = Facts("id", ("id", "en"), (), "PRM-BENCH", True, datetime.now(zone))
             questions, summary = walk(item["text"], c, item["kind"], facts)
-            outcomes.append(
-                Outcome(
-                    c.category.value, item["kind"], questions, facts_found(summary, item["expect"])
-                )
-            )
+            found = facts_found(summary, item["expect"])
+            missed = (item["text"], *misses(summary, item["expect"], found))
+            outcomes.append(Outcome(c.category.value, item["kind"], questions, found, missed))
     return outcomes
 
 
@@ -121,12 +137,17 @@ def report(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=Path, default=MESSAGES)
+    parser.add_argument("--misses", action="store_true", help="print each fact not found")
     args = parser.parse_args(argv)
     messages = yaml.safe_load(args.messages.read_text(encoding="utf-8"))["messages"]
     settings = Settings()
     runtime = Runtime(settings, load_config(settings.config_path))
     runtime.ensure_model()
     outcomes = asyncio.run(measure(runtime, messages))
+    if args.misses:
+        for o in outcomes:
+            if len(o.misses) > 1:
+                print("\n  ".join(o.misses))
     print(report(outcomes))
     mean = sum(o.questions for o in outcomes) / len(outcomes)
     return 0 if mean <= TARGET_QUESTIONS else 1

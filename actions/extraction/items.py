@@ -19,8 +19,11 @@ _COMMON = re.compile(
     r"token\s+listrik|meteran(?:\s+listrik)?|kipas\s+angin|rice\s+cooker|smart\s+tv|"
     r"modem|router|wi-?fi|ac|kulkas|freezer|tv|televisi|laptop|komputer|printer|dispenser|"
     r"hp|handphone|ponsel|smartphone|iphone|tablet|charger|atm|edc|lift|elevator|eskalator|"
-    r"escalator|aplikasi|app|apk|website|situs|stb|decoder|cctv|kompor|setrika|pompa\s+air)\b"
+    r"escalator|aplikasi|app|apk|website|situs|stb|decoder|cctv|kompor|setrika|pompa\s+air|"
+    r"tagihan)\b"
 )
+# A card named by its issuer or scheme: "KMT card", "BCA card".
+_NAMED_CARD = re.compile(r"\b[A-Z][\w-]*\s+card\b")
 _BRANDS = frozenset(
     """
     zte huawei fiberhome nokia tp-link tplink tenda mikrotik indihome biznet firstmedia myrepublic
@@ -31,8 +34,15 @@ _BRANDS = frozenset(
     shopeepay linkaja telkomsel indosat xl axis smartfren tri pln pdam
     nike adidas puma converse vans uniqlo zara skechers bata eiger bosch whirlpool beko ariston
     rinnai wasser sanyo denpoo pigeon chicco joie cocolatte honda yamaha suzuki toyota daihatsu
-    garuda citilink airasia
+    garuda citilink airasia galaxy
     """.split()
+)
+# Product lines named without a noun: "Galaxy Tab S9", "Honda Vario 160", "Samsung A55".
+_LINES = frozenset(
+    "galaxy vario beat scoopy nmax aerox avanza xenia brio jazz ipad macbook".split()
+)
+_BRAND_MODEL = re.compile(
+    r"\b(?P<brand>[A-Z][A-Za-z-]+)(?:\s+(?-i:[A-Z][\w-]*)){0,2}\s+(?-i:[A-Za-z]*\d[\w-]*)"
 )
 # Sizes and quantities that belong to the thing's name: "AC 1 pk", "nasi box 50 porsi".
 _UNITS = r"pk|inch|inci|gb|tb|kg|liter|porsi|pcs|buah|unit|box|dus|pack|lusin|kotak"
@@ -63,6 +73,7 @@ _GENERIC = frozenset(
     """
     aplikasi app apk website situs internet barang produk product item items paket package
     parcel kiriman pesanan order layanan service jaringan kartu token voucher makanan minuman
+    tagihan
     """.split()
 )
 # Parts of a thing: when the message names the thing too, the part is not the case's item
@@ -97,6 +108,11 @@ def find_item(
     used = [reference] if reference is not None else []
     masked = mask(text, used)
     found = entity_spans(text, entities, "item") + regex_spans(_COMMON, text)
+    found += regex_spans(_NAMED_CARD, text) + [
+        Span(m.start(), m.end(), m.group())
+        for m in _BRAND_MODEL.finditer(text)
+        if m.group("brand").casefold() in _BRANDS | _LINES
+    ]
     found = [s for s in found if not any(s.overlaps(u) for u in used)]
     named = {(s.start, s.end) for s in find_purchases(masked)}
     found += [Span(start, end, text[start:end]) for start, end in named]

@@ -20,7 +20,7 @@ _QUALIFIERS = (
 )
 _DESCRIPTOR = (
     rf"(?:\s+(?:(?:di|at\s+the)\s+(?:call\s+cent(?:er|re)|front\s+desk|customer\s+service)\b|"
-    rf"(?:di\s+)?(?:loket|meja|counter|desk|pos|gate|lantai)\s*(?:no\.?\s*)?"
+    rf"(?:(?:di|at)\s+)?(?:loket|meja|counter|desk|pos|gate|lantai)\s*(?:no\.?\s*)?"
     rf"[A-Za-z]?\d+[A-Za-z]?\b|(?:di\s+)?(?:loket|counter|desk)\b|(?:bagian|shift)\s+\w+|"
     rf"(?:dengan|dgn)\s+(?:plat|nopol)\s+[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"
     rf"(?:plat|nopol|plate|with\s+plate)\s+(?:nomor\s+|no\.?\s*)?[A-Z]{{1,2}}\s*\d{{1,4}}\s*[A-Z]{{0,3}}|"
@@ -36,12 +36,17 @@ _NOT_NAMES = frozenset(
 )
 
 
+_PLACE_BEFORE = re.compile(r"(?i)\b(?:rs|rsud|rsia|rsup|rumah\s+sakit|klinik|jl|jln|jalan)\.?\s*$")
+
+
 def find_person(text: str) -> str | None:
     """The first staff member mentioned, with what sets them apart."""
     for m in _PERSON.finditer(text):
         role = m.group("role")
         if role == "dr" or (role.casefold() == "admin" and not m.group("rest")):
             continue
+        if role.casefold() == "dr" and _PLACE_BEFORE.search(text[: m.start()]):
+            continue  # "RSUD Dr. Soetomo": a hospital named after a doctor
         if role.casefold() in {"dc", "sales"} and not m.group("rest"):
             continue
         rest = m.group("rest")

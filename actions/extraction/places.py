@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from prima.core.complaint import Entity
 
-from .spans import Span, entity_spans, joined, longest_first, regex_spans
+from .spans import Span, entity_spans, joined, merged, regex_spans
 
 _NAMED = (
     r"cabang|kcp|kc|kantor|gerai|outlet|toko|store|stasiun|st\.|bandara|terminal|pelabuhan|halte|"
@@ -15,11 +15,14 @@ _NAMED = (
     r"samsat|pasar|hotel|perumahan|komplek|kompleks|apartemen|apartment|asrama|gedung|gym|cafe|"
     r"kafe|resto|restoran|rumah\s+makan|warung|bengkel|salon|spbu|gudang|depo|hub|"
     r"service\s+cent(?:er|re)|polres|polsek|polda|satpas|dukcapil|disdukcapil|kpp|imigrasi|"
-    r"bank|bioskop|supermarket|swalayan|minimarket|showroom|dealer"
+    r"bank|bioskop|supermarket|swalayan|minimarket|showroom|dealer|indomaret|alfamart|alfamidi|"
+    r"igd|poli"
 )
 _NUMBERED = r"loket|kamar|lantai|lt\.?|ruang|ruangan|meja|counter|gate|pintu|room|floor|unit"
 # Blocks and towers are also named by a letter: "blok C7", "tower B".
 _LETTERED = r"blok|block|blk\.?|tower|wing"
+# Name words are separated by spaces or tabs, never by a line break ("Bengkel: X\nTgl: ...").
+_SP = r"[ \t]+"
 # Words that end a lower-case place name: they say something about it, not what it is called.
 _STOP = frozenset(
     """
@@ -27,21 +30,30 @@ _STOP = frozenset(
     tp karena krn soalnya sejak tadi td kemarin kemaren jam pukul tgl tanggal sudah udah udh
     belum blm tidak tdk gak gk nggak ga enggak mati rusak lama lambet lambat antri antre
     petugas pegawai karyawan kasir satpam cs teller nya aja sangat sekali banget bgt tolong
-    mohon min kak ya dong the a an and but is was my i we it
+    mohon min kak ya dong the a an and but is was my i we it manager staff owner employee clerk
+    worker guard security on
     """.split()
+)
+# Lower-case words shaped like verbs are not names: "rumah sakit memberikan", "toko menolak".
+_VERB_SHAPE = re.compile(r"(?i)^(?:mem|meng|meny|ber|ter)|kan$|nya$")
+# Capitalised words before a place noun that are part of its name: a brand or an acronym
+# ("Samsung Service Center", "IGD RS Harapan"), never a sentence word.
+_BRAND_BEFORE = re.compile(
+    r"(?:^|(?<=\s))((?:(?:[A-Z]{2,}|Samsung|Apple|Honda|Yamaha|Toyota)"
+    r"[ \t]+){1,2})$"
 )
 _NAME_WORD = r"[A-Za-z0-9][\w'.-]*"
 _AFTER_NAMED = re.compile(
-    rf"(?i)\b(?P<noun>{_NAMED})\b(?:\s+(?P<name>(?-i:[A-Z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*))"
+    rf"(?i)\b(?P<noun>{_NAMED})\b(?:{_SP}(?P<name>(?-i:[A-Z0-9][\w'.-]*)(?:{_SP}(?-i:[A-Z0-9][\w'.-]*))"
     rf"{{0,3}}|{_NAME_WORD}))?"
 )
 _ROOM = re.compile(
     rf"(?i)\b(?:(?:{_NUMBERED})\s*(?:no\.?\s*|nomor\s+)?\d+[A-Za-z]?|"
-    rf"(?:{_LETTERED})\s*(?-i:[A-Z]{{1,2}}\d{{0,3}}|\d{{1,3}}[A-Z]?))\b"
+    rf"(?:{_LETTERED})[ \t]*(?-i:[A-Z]{{1,2}}\d{{0,3}}|\d{{1,3}}[A-Z]?|[A-Z][a-z]+))\b"
 )
 _STREET = re.compile(
-    r"(?i)\b(?:jl|jln|jalan)\.?\s+(?-i:[A-Za-z0-9][\w'.-]*)(?:\s+(?-i:[A-Z0-9][\w'.-]*)){0,4}"
-    r"(?:\s*(?:no|nomor)\.?\s*\d+[A-Za-z]?)?"
+    rf"(?i)\b(?:jl|jln|jalan)\.?{_SP}(?-i:[A-Za-z0-9][\w'.-]*)(?:{_SP}(?-i:[A-Z0-9][\w'.-]*)){{0,4}}"
+    r"(?:[ \t]*(?:no|nomor|km)\.?[ \t]*\d+[A-Za-z]?)?"
 )
 _HOME = re.compile(
     r"(?i)\b(?:di|ke|dari|at|in)\s+(?P<p>rumah|kos|kost|kosan|kontrakan|apartemen|kantor|home|"
@@ -55,12 +67,14 @@ _KINDS_EN = (
 )
 _BRANCH_EN = re.compile(
     rf"\b(?:at|in|from|to|near)\s+(?:the\s+|your\s+|our\s+|a\s+)?"
-    rf"(?P<p>(?:[A-Z][\w'&-]*\s+){{1,3}}(?:{_KINDS_EN}))\b"
+    rf"(?P<p>(?:[A-Z][\w'&-]*{_SP}){{1,3}}(?:{_KINDS_EN}))\b"
 )
-_AT_THE = re.compile(r"\b(?:at|in|from|to)\s+the\s+(?P<p>[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*){0,3})")
+_AT_THE = re.compile(
+    rf"\b(?:at|in|from|to)\s+the\s+(?P<p>[A-Z][\w'&-]*(?:{_SP}[A-Z][\w'&-]*){{0,3}})"
+)
 _CAPITALISED = re.compile(
     r"\b(?:di|daerah|wilayah|kota|kab\.?|kabupaten|in|at|from|dari)\s+"
-    r"(?P<p>[A-Z][a-z][\w'-]*(?:\s+[A-Z][a-z][\w'-]*){0,3})"
+    rf"(?P<p>[A-Z][a-z][\w'-]*(?:{_SP}[A-Z][a-z][\w'-]*){{0,3}})"
 )
 _NOT_PLACES = frozenset(
     "Senin Selasa Rabu Kamis Jumat Sabtu Minggu Google Play Store Monday Tuesday Wednesday "
@@ -70,11 +84,11 @@ _NOT_PLACES = frozenset(
 # Capitalised words that end a name: sentence words after it ("di Bekasi Saya ...").
 _NOT_NAME_WORDS = frozenset(
     "Saya Sy Aku Gw Gue Kami Kita Dia Yang Dan Tapi Sudah Udah Belum Tidak Gak Tolong Mohon "
-    "I My We Our The And But It This That Please".split()
+    "I My We Our The And But It This That Please Dear Hi Halo Hello Tgl Tanggal".split()
 )
 # Words that may lie between parts of one place ("rumah saya di Bekasi", "Surabaya to Denpasar").
 CONNECTORS = frozenset(
-    "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at the ke to".split()
+    "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at on the ke to".split()
 )
 
 
@@ -90,7 +104,8 @@ def find_place(text: str, entities: Sequence[Entity] = ()) -> str | None:
         name = _name_only(s)
         if name is not None and name.text.split()[0] not in _NOT_PLACES:
             found.append(name)
-    spans = longest_first(s for s in found if s.text.strip())
+    # Overlapping finds are one place: "Indomaret" + "Jl. Ahmad Yani Pontianak".
+    spans = merged(text, (s for s in found if s.text.strip()))
     return joined(text, spans, CONNECTORS)
 
 
@@ -112,6 +127,9 @@ def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
     """The place noun with the name after it: a looked-up name, capitalised words, or one
     lower-case word that is not a function word ("cabang margonda")."""
     start, end = m.start("noun"), m.end("noun")
+    before = _BRAND_BEFORE.search(text[:start])
+    if before is not None and not any(w in _NOT_NAME_WORDS for w in before.group(1).split()):
+        start = before.start(1)
     follow = next(
         (s for s in looked_up if 0 < s.start - end <= 2 and not text[end : s.start].strip()), None
     )
@@ -127,7 +145,11 @@ def _named(text: str, m: re.Match[str], looked_up: list[Span]) -> Span:
                 kept.append(w)
             if kept:
                 end = m.start("name") + len(" ".join(kept))
-        elif words[0].casefold() not in _STOP and len(words[0]) > 2:
+        elif (
+            words[0].casefold() not in _STOP
+            and len(words[0]) > 2
+            and not _VERB_SHAPE.search(words[0])
+        ):
             end = m.start("name") + len(words[0])
     value = text[start:end].rstrip(".,")
     return Span(start, start + len(value), value)

@@ -11,7 +11,7 @@ from .spans import Span, entity_spans, longest_first
 
 # The same kinds of token as nlu/data/reference.yml's regexes.
 _UNLABELLED = re.compile(
-    r"\b[A-Za-z]{2,6}[-/](?=[A-Za-z0-9]*\d)[A-Za-z0-9]{3,}(?:[-/][A-Za-z0-9]+)*\b"
+    r"\b[A-Za-z]{2,6}[-/](?=[A-Za-z0-9/-]*\d)[A-Za-z0-9]{3,}(?:[-/][A-Za-z0-9]+)*\b"
     r"|\b(?=(?:[A-Za-z]*\d){3})(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{6,20}\b"
     r"|\b\d{8,20}\b"
 )
@@ -22,7 +22,8 @@ _LABEL = (
     r"meter|kontrak|polis|transaksi|trx|booking|reservasi|registrasi|pendaftaran|kartu|va|"
     r"virtual account|id pelanggan|idpel|member|struk|nota|kwitansi|kuitansi|receipt|bon|"
     r"bukti\s+(?:bayar|pembayaran|transfer)|nim|peserta|permohonan|pengajuan|klaim|claim|pnr|"
-    r"pengiriman|shipment"
+    r"pengiriman|shipment|kode\s+(?:bayar|pembayaran)|payment\s+code|rekam\s+medis|"
+    r"medical\s+record|sambungan|ending|wo|work\s+order|service\s+order"
 )
 _NUMBER_WORD = r"(?:no|nomor|nomer|nmr|nr|number|num|kode|code|id)\.?"
 _TOKEN = r"#?(?=[A-Za-z0-9#/.-]*\d)[A-Za-z0-9](?:[A-Za-z0-9]|[-/.](?=[A-Za-z0-9]))*"
@@ -33,7 +34,7 @@ _LABELLED = re.compile(
     rf"|(?<![\w&#])#\s?(?P<hash>{_TOKEN})"
 )
 # "0114 5520 9983": more digit groups after a labelled number, each a single space away.
-_SPACED_GROUP = re.compile(r" \d{3,}(?![\w.,/:-])")
+_SPACED_GROUP = re.compile(r" \d{3,}(?![\w/:-]|[.,]\w)")
 _UNIT_AFTER = re.compile(r"(?i)^\s*(?:rb|ribu|jt|juta|rupiah|k|hari|jam|menit|kali|x|pcs)\b")
 # Personal numbers are not case references: NIK/KTP, family card, tax number, passport.
 _PERSONAL_BEFORE = re.compile(

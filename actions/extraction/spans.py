@@ -78,6 +78,19 @@ def longest_first(spans: Iterable[Span]) -> list[Span]:
     return sorted(kept, key=lambda s: s.start)
 
 
+def merged(text: str, spans: Iterable[Span]) -> list[Span]:
+    """Overlapping spans joined into one each (their union), in text order."""
+    runs: list[Span] = []
+    for s in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if runs and s.start < runs[-1].end:
+            last = runs[-1]
+            end = max(last.end, s.end)
+            runs[-1] = Span(last.start, end, text[last.start : end])
+        else:
+            runs.append(s)
+    return runs
+
+
 def trim(text: str, start: int, end: int) -> Span | None:
     """The span [start, end) of the text without edge punctuation and filler words."""
     while True:

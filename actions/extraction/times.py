@@ -27,8 +27,10 @@ _TADI = r"(?:tadi|td)"
 # "jam 10an" is about ten; "jam 7 pagi td" is this morning's seven.
 _CLOCK = (
     rf"(?:(?:{_TADI}\s+)?(?:jam|jm|pukul|pkl|at)\s*\d{{1,2}}(?:[.:]\d{{2}})?(?:-?an)?|\d{{1,2}}[.:]\d{{2}}|"
-    rf"\d{{1,2}}\s*(?:am|pm))(?:\s*(?:wib|wita|wit|am|pm|{_PART}))?(?:\s+{_TADI})?"
+    rf"\d{{1,2}}\s*(?:am|pm))(?:\s*(?:wib|wita|wit|am|pm|{_PART}))?(?:\s+{_TADI}(?:\s+{_PART})?)?"
 )
+# A range of days: "tanggal 2-5 April", "15-17".
+_DAYS = r"\d{1,2}(?:\s*[-–]\s*\d{1,2}(?=\s+[A-Za-z]))?"
 _ATOMS = [
     rf"{_NUM}\s*{_UNIT}\s+(?:(?:yang|yg)\s+)?(?:lalu|lau|kebelakang|ago)",
     r"se(?:hari|minggu|pekan|bulan|tahun|jam)\s+(?:(?:yang|yg)\s+)?(?:lalu|ago)",
@@ -43,26 +45,44 @@ _ATOMS = [
     rf"(?:hari\s+)?{_ID_DAY}(?:\s+(?:lalu|kemarin|kemaren|kmrn|kmrin|minggu\s+lalu))?(?:\s+{_PART})?",
     rf"hari\s+minggu(?:\s+(?:lalu|kemarin|kemaren))?(?:\s+{_PART})?",
     rf"(?:(?:last|on|this\s+past)\s+)?{_EN_DAY}(?:\s+{_PART})?",
-    rf"(?:tanggal|tgl|tg)\.?\s*\d{{1,2}}(?:\s+{_MONTH}|[-/.]\d{{1,2}})?(?:\s*[-/.]?\s*\d{{4}})?",
-    rf"\d{{1,2}}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
+    rf"(?:tanggal|tgl|tg)\.?\s*{_DAYS}(?:\s+{_MONTH}|[-/.]\d{{1,2}})?(?:\s*[-/.]?\s*\d{{4}})?",
+    rf"{_DAYS}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
     rf"(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|on\s+\d{{1,2}}(?:st|nd|rd|th)",
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     _CLOCK,
+    r"(?:between|antara)\s+(?:jam\s+)?\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)?\s+(?:and|dan|-|sampai|s/d)\s+"
+    r"\d{1,2}(?:[.:]\d{2})?\s*(?:am|pm)?",
 ]
 _PREFIX = r"(?:(?:sejak|sjk|semenjak|dari|dr|mulai|since|from|starting)\s+)"
 _ATOM = re.compile(rf"(?i)(?<![\w/])(?:{_PREFIX}?(?:{'|'.join(_ATOMS)}))(?![\w/])")
 # Between two pieces of one time: "tadi pagi jam 9", "kemarin, sekitar jam 5".
-_GLUE = re.compile(r"(?i)^(?:\s*,?\s*(?:sekitar|sktr|kira-kira|kira2|around|about|pas|at)?\s*)$")
+_GLUE = re.compile(
+    r"(?i)^\s*,?\s*(?:(?:sekitar|sktr|kira-kira|kira2|around|about|pas|at)\s*){0,2}$"
+)
+# A time the customer sets (a deadline), not when it happened: "by Tuesday", "sebelum jam 3".
+_DEADLINE_BEFORE = re.compile(
+    r"(?i)\b(?:by|before|until|sebelum|paling\s+lambat|maksimal|maks|deadline)\s*$"
+)
+# Where the problem began: "sejak kemarin", "since yesterday" tells it better than any other.
+_SINCE = re.compile(r"(?i)^(?:sejak|sjk|semenjak|since)\b")
 
 
 def find_time(text: str) -> Span | None:
-    """The first time phrase, its adjacent pieces joined ("tadi pagi jam 9")."""
-    atoms = [Span(m.start(), m.end(), m.group()) for m in _ATOM.finditer(text)]
-    if not atoms:
+    """When it happened: the time phrase that says since when, else the first one; its
+    adjacent pieces joined ("tadi pagi jam 9"); never a deadline the customer sets."""
+    runs = [r for r in _runs(text) if not _DEADLINE_BEFORE.search(text[: r.start])]
+    if not runs:
         return None
-    run = atoms[0]
-    for atom in atoms[1:]:
-        if not _GLUE.match(text[run.end : atom.start]):
-            break
-        run = Span(run.start, atom.end, text[run.start : atom.end])
-    return run
+    return next((r for r in runs if _SINCE.match(r.text)), runs[0])
+
+
+def _runs(text: str) -> list[Span]:
+    atoms = [Span(m.start(), m.end(), m.group()) for m in _ATOM.finditer(text)]
+    runs: list[Span] = []
+    for atom in atoms:
+        if runs and _GLUE.match(text[runs[-1].end : atom.start]) and not _SINCE.match(atom.text):
+            last = runs[-1]
+            runs[-1] = Span(last.start, atom.end, text[last.start : atom.end])
+        else:
+            runs.append(atom)
+    return runs

@@ -8,7 +8,8 @@ from .spans import Span, trim
 
 # Lead words dropped from the wish ("tolong diganti" → "diganti"); "minta" stays ("minta refund").
 _LEAD = (
-    r"tolong|tlg|tolonglah|mohon|mhn|harap|harapnya|saya\s+harap|please|pls|plis|"
+    r"tolong|tlg|tolonglah|tolonh|tlong|mohon|mhn|harap|harapnya|saya\s+harap|please|pls|plis|"
+    r"mending|mendingan|lebih\s+baik|(?:permintaan|harapan|solusi|request)\s*:|"
     r"(?:saya\s+|sy\s+|aku\s+|gw\s+)?(?:pengen|pengin|pingin|pgn|ingin|mau|maunya|butuh|perlu)|"
     r"i\s+want|i\s+wanna|i'd\s+like|i\s+would\s+like|i\s+need|can\s+you|could\s+you|we\s+want|"
     r"(?:saya\s+|sy\s+)?berharap|semoga|agar|supaya|apa(?:kah)?\s+bisa|bisakah|i\s+expect|"
@@ -43,7 +44,9 @@ _WISH = re.compile(
 )
 # A wish needs something to be done: a passive verb, or a known wish word.
 _ACTION = re.compile(
-    r"(?i)\b(?:di\w{3,}|ganti|perbaiki|benerin|betulin|cek|refund|kompensasi|ganti\s+rugi|"
+    r"(?i)\b(?:di-?\w{3,}|ganti|perbaiki|benerin|betulin|cek|refund|kompensasi|ganti\s+rugi|"
+    r"rincian|koreksi|correct\w*|ambil|jemput|pick\s+up|take\s+\w+\s+back|collect|blokir|"
+    r"block|balikin|kembalikan|"
     r"maaf|penjelasan|kejelasan|jelaskan|kembali|teknisi|technician|fix|repair|replace|"
     r"explain|explanation|apolog\w*|sorry|money|compensation|nyaman|layak|bersih|kabar|info\w*|"
     r"tahu|tau|know|cepat|cepet|segera|proses|kirim|send|call|hubungi|telepon|datang|come|return|"

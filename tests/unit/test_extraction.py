@@ -142,6 +142,26 @@ def test_times(text: str, time: str, when: datetime) -> None:
     assert said.when.tzinfo == JAKARTA
 
 
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        # Since when says when the problem began, better than an earlier date.
+        ("diservis tgl 2, sejak kemarin mati lagi", "sejak kemarin"),
+        ("picked it up on the 3rd, since yesterday it won't charge", "since yesterday"),
+        # A deadline the customer sets is not when it happened.
+        ("should have arrived by Tuesday, still nothing 3 days ago", "3 days ago"),
+        ("tolong sebelum jam 3 ya, AC mati dari tadi pagi", "dari tadi pagi"),
+        # Ranges of days, and a clock time with its part of the day.
+        ("menginap tanggal 2-5 April 2024", "tanggal 2-5 April 2024"),
+        ("pesan jam 12an td siang", "jam 12an td siang"),
+        ("it broke yesterday at about 5pm", "yesterday at about 5pm"),
+        ("booked for Saturday between 9 and 12", "Saturday between 9 and 12"),
+    ],
+)
+def test_which_time(text: str, time: str) -> None:
+    assert read(text).time == time
+
+
 def test_a_greeting_is_not_a_time() -> None:
     assert read("selamat pagi min, modem saya mati").time is None
 
@@ -347,6 +367,11 @@ def test_the_item_is_not_the_place() -> None:
         ("#4521 belum dibalas", "4521"),
         ("my receipt number is 4456-7781", "4456-7781"),
         ("invoice 2024 0311 0042 overcharged me", "2024 0311 0042"),
+        ("no kartu 6013 5500 8812 3344. tolong cek", "6013 5500 8812 3344"),
+        ("kode bayar 3271 0605 2024 1187 blm lunas", "3271 0605 2024 1187"),
+        ("No WO: WO-BDG-0612-038, remnya blong", "WO-BDG-0612-038"),
+        ("no sambungan 04.221.7788.1 airnya mati", "04.221.7788.1"),
+        ("card ending 5521 was charged twice", "5521"),
     ],
 )
 def test_references_in_digit_groups(text: str, reference: str) -> None:
@@ -392,6 +417,11 @@ def test_no_reference_in_personal_or_unlabelled_numbers(text: str) -> None:
         ("batalkan dan refund aja", "batalkan dan refund", "refund"),
         ("I would like them to send a technician", "send a technician", "repair"),
         ("saya berharap barangnya diganti", "barangnya diganti", "repair"),
+        ("kalo gk dikirim mending refund aja deh", "refund", "refund"),
+        ("tolong di-reverse transaksinya", "di-reverse transaksinya", None),
+        ("Masalah: bocor\nPermintaan: perbaiki gratis", "perbaiki gratis", "repair"),
+        ("minta rincian tagihan sm koreksinya", "minta rincian tagihan sm koreksinya", None),
+        ("tlg blokir kartunya & balikin saldo", "blokir kartunya & balikin saldo", None),
     ],
 )  # fmt: skip
 def test_more_wishes(text: str, wish: str, resolution: str | None) -> None:
