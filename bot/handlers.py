@@ -98,7 +98,7 @@ async def _supervisor(
     With a staff desk, an alert's "Take the case" is a real takeover (the case's topic).
     """
     private = action.chat_id == action.user_id
-    if not private and action.chat_id not in desk.policy.staff_chats():
+    if not private and action.chat_id not in desk.roster.staff_chats():
         return
     member = staff.roster.member(action.user_id) if staff is not None else None
     if staff is not None and member is not None and action.verb == "take" and action.reference:

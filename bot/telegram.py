@@ -198,7 +198,9 @@ async def serving(
     ):
         sender = TelegramSender(application)
         roster = runtime.roster()
-        mirror = runtime.mirror() if roster.chat_id is not None else None
+        # Turns queue desk posts; this wakes the poster once they are committed.
+        desk_queued = asyncio.Event()
+        mirror = runtime.mirror(kick=desk_queued.set) if roster.chat_id is not None else None
         service = runtime.conversations(sessions, nlu, guards, sender, mirror, ordered=ordered)
         application.bot_data[SERVICE] = service
         supervisors = runtime.desk(sessions)
@@ -206,7 +208,7 @@ async def serving(
         staff = poster = None
         if mirror is not None and roster.chat_id is not None:
             transport = TelegramDesk(application, roster.chat_id)
-            poster = runtime.poster(sessions, transport, mirror)
+            poster = runtime.poster(sessions, transport, mirror, wake=desk_queued)
             staff = runtime.staff_desk(sessions, service, mirror, transport, supervisors)
             application.bot_data[STAFF] = staff
         async with application:

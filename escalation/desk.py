@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation.ladder import Recipient
 from escalation.policy import EscalationPolicy
 from prima.core.commands import parse_command
 from prima.core.reply import Reply
+from prima.core.roster import Member, Roster
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Rendered, Renderer, to_plain_text
 from prima.storage.escalations import EscalationRecords
@@ -64,6 +64,7 @@ class SupervisorDesk:
         *,
         sessions: async_sessionmaker[AsyncSession],
         policy: EscalationPolicy,
+        roster: Roster,
         renderer: Renderer,
         language: str,
         reply_context: Callable[[str], dict[str, Any]],
@@ -71,16 +72,16 @@ class SupervisorDesk:
     ) -> None:
         self.sessions = sessions
         self.policy = policy
+        self.roster = roster
         self.renderer = renderer
         self.language = language
         self.reply_context = reply_context
         self.clock = clock
 
-    def supervisor(self, action: StaffAction) -> Recipient | None:
+    def supervisor(self, action: StaffAction) -> Member | None:
         """The configured supervisor acting, if they act in a private chat or a staff group."""
-        person = self.policy.supervisor(action.user_id)
-        in_place = action.chat_id == action.user_id or action.chat_id in self.policy.staff_chats()
-        return person if in_place else None
+        person = self.roster.supervisor(action.user_id)
+        return person if self.roster.may_act_in(action.chat_id, action.user_id) else None
 
     async def handle(self, action: StaffAction) -> Rendered:
         person = self.supervisor(action)

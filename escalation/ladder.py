@@ -123,15 +123,6 @@ class Ladder:
         """Who was notified at the levels below `number` (for "already informed")."""
         return tuple((lv, r) for lv in self.levels[: number - 1] for r in lv.recipients)
 
-    def supervisors(self) -> frozenset[int]:
-        """Telegram user ids of the people on the ladder (group chats, negative ids, are not)."""
-        return frozenset(
-            r.telegram
-            for level in self.levels
-            for r in level.recipients
-            if r.telegram is not None and r.telegram > 0
-        )
-
     def fingerprint(self) -> str:
         """Changes whenever a threshold could move a deadline (the policy's fingerprint adds the
         calendar's): stored deadlines are recomputed when it does."""

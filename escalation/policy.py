@@ -102,14 +102,12 @@ class EscalationPolicy:
 
     ladder: Ladder
     calendar: BusinessCalendar
-    desk_chat: int | None = None  # the staff group, where supervisors' commands work too
 
     @classmethod
     def from_config(cls, config: ServiceConfig) -> EscalationPolicy:
         return cls(
             ladder(config.escalation),
             business_calendar(config.business_hours, config.languages.default),
-            config.staff.chat_id,
         )
 
     @property
@@ -130,24 +128,3 @@ class EscalationPolicy:
     @property
     def stops_on_takeover(self) -> bool:
         return self.ladder.on_takeover is OnTakeover.STOP
-
-    def supervisor(self, user_id: int) -> Recipient | None:
-        """The configured person with this Telegram user id, if any."""
-        for level in self.ladder.levels:
-            for person in level.recipients:
-                if person.telegram == user_id and user_id > 0:
-                    return person
-        return None
-
-    def staff_chats(self) -> frozenset[int]:
-        """Group chats on the ladder (negative ids) and the staff group, where supervisors may
-        also give commands."""
-        groups = {
-            r.telegram
-            for level in self.ladder.levels
-            for r in level.recipients
-            if r.telegram is not None and r.telegram < 0
-        }
-        if self.desk_chat is not None:
-            groups.add(self.desk_chat)
-        return frozenset(groups)

@@ -20,12 +20,12 @@ from handover.commands import Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.relay import Answer, Relay, StaffInput
-from handover.roster import Member, Role, Roster
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button
+from prima.core.roster import Member, Role, Roster
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import OPEN, Case, Customer

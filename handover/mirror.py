@@ -15,11 +15,11 @@ from typing import Any
 from markupsafe import Markup
 
 from handover.commands import Verb, button
-from handover.roster import Roster
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.ports import CaseLadder
 from prima.core.reply import Button, Reply
+from prima.core.roster import Roster
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords

@@ -37,12 +37,13 @@ class DeskPoster:
         transport: DeskTransport,
         mirror: Mirror,
         clock: Callable[[], datetime],
+        wake: asyncio.Event | None = None,
     ) -> None:
         self.sessions = sessions
         self.transport = transport
         self.mirror = mirror
         self.clock = clock
-        self.wake = asyncio.Event()
+        self.wake = wake if wake is not None else asyncio.Event()  # set: deliver at once
 
     def kick(self) -> None:
         self.wake.set()

@@ -17,10 +17,10 @@ from handover.coaching import Advice, Coach
 from handover.commands import DeskAction, Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
-from handover.roster import Member
 from prima.config import StaffSection
 from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
 from prima.core.reply import Button
+from prima.core.roster import Member
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message

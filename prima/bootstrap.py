@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,6 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.poster import DeskPoster
 from handover.relay import Answer
-from handover.roster import Roster
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -30,6 +30,7 @@ from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
 from prima.core.ports import Classifier, Guards, Sender, utc_now
+from prima.core.roster import Roster
 from prima.guards import MemoryGuards, RedisGuards
 from prima.mail import SmtpMailer
 from prima.rendering import Renderer
@@ -214,9 +215,10 @@ class Runtime:
     # --- the staff desk ----------------------------------------------------------------------
 
     def roster(self) -> Roster:
-        return Roster.from_config(self.config)
+        return self.config.roster()
 
-    def mirror(self) -> Mirror:
+    def mirror(self, *, kick: Callable[[], None] = lambda: None) -> Mirror:
+        """The desk mirror; `kick` is called after a turn queued desk posts (wakes the poster)."""
         return Mirror(
             roster=self.roster(),
             section=self.config.staff,
@@ -224,6 +226,7 @@ class Runtime:
             language=self.config.languages.default,
             reply_context=self.reply_context,
             policy=self.policy() if self.config.escalation.enabled else None,
+            kick=kick,
         )
 
     def poster(
@@ -231,10 +234,13 @@ class Runtime:
         sessions: async_sessionmaker[AsyncSession],
         transport: DeskTransport,
         mirror: Mirror,
+        *,
+        wake: asyncio.Event | None = None,
     ) -> DeskPoster:
-        poster = DeskPoster(sessions=sessions, transport=transport, mirror=mirror, clock=utc_now)
-        mirror.kick = poster.kick  # turns wake the poster when they queue something
-        return poster
+        """The desk poster; `wake` is the event the mirror's `kick` sets."""
+        return DeskPoster(
+            sessions=sessions, transport=transport, mirror=mirror, clock=utc_now, wake=wake
+        )
 
     def staff_desk(
         self,
@@ -265,6 +271,7 @@ class Runtime:
         return SupervisorDesk(
             sessions=sessions,
             policy=self.policy(),
+            roster=self.roster(),
             renderer=self.renderer(),
             language=self.config.languages.default,
             reply_context=self.reply_context,

@@ -33,6 +33,7 @@ from prima.config_hours import (
 )
 from prima.config_section import Section
 from prima.core.hours import WEEKDAYS
+from prima.core.roster import Member, Role, Roster, first_name
 
 __all__ = [
     "CATEGORIES",
@@ -143,6 +144,29 @@ class ServiceConfig(Section):
     telegram: TelegramSection = TelegramSection()
     escalation: EscalationSection = EscalationSection()
     staff: StaffSection = StaffSection()
+
+    def roster(self) -> Roster:
+        """Who works on the service: the staff group's members, plus each person on the
+        escalation ladder as a supervisor (group chats on the ladder, negative ids, are
+        places where supervisors may give commands, not people)."""
+        staff = self.staff
+        members = [
+            Member(m.telegram, m.name, Role(m.role), m.alias or first_name(m.name))
+            for m in staff.members
+        ]
+        known = {m.user_id for m in members}
+        groups = set()
+        for person in (p for level in self.escalation.levels for p in level.notify):
+            if person.telegram is None:
+                continue
+            if person.telegram < 0:
+                groups.add(person.telegram)
+            elif person.telegram not in known:
+                known.add(person.telegram)
+                members.append(
+                    Member(person.telegram, person.name, Role.SUPERVISOR, first_name(person.name))
+                )
+        return Roster(staff.chat_id, tuple(members), frozenset(groups))
 
     @model_validator(mode="after")
     def _ever_open(self) -> ServiceConfig:

@@ -10,7 +10,6 @@ import pytest
 from actions.decide import decide, needs_nlu
 from handover.coaching import Coach
 from handover.commands import DeskAction, Verb, button, desk_action
-from handover.roster import Role, Roster
 from prima.config import ConfigError, ServiceConfig
 from prima.core.complaint import Category
 from prima.core.conversation import (
@@ -31,6 +30,7 @@ from prima.core.conversation import (
     Text,
     Unsupported,
 )
+from prima.core.roster import Role
 
 OPENED = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -74,7 +74,7 @@ def config(**staff: object) -> ServiceConfig:
 
 
 def test_roster_has_the_desk_and_the_ladders_people() -> None:
-    roster = Roster.from_config(config())
+    roster = config().roster()
     assert roster.enabled and roster.chat_id == -1001
     assert [(m.user_id, m.role, m.alias) for m in roster.members] == [
         (11, Role.AGENT, "Rina"),
@@ -84,6 +84,11 @@ def test_roster_has_the_desk_and_the_ladders_people() -> None:
     ]
     assert [m.user_id for m in roster.agents()] == [11, 22]
     assert roster.member(99) is None
+    # One answer to "who is a supervisor" for the desk and the supervisors' commands: the
+    # staff group's supervisors and the ladder's people; agents are not.
+    assert roster.supervisor(33) is not None and roster.supervisor(44) is not None
+    assert roster.supervisor(11) is None and roster.supervisor(99) is None
+    assert roster.staff_chats() == {-1001, -1002}
 
 
 @pytest.mark.parametrize(
@@ -101,12 +106,12 @@ def test_roster_has_the_desk_and_the_ladders_people() -> None:
     ],
 )
 def test_roster_finds_people_by_alias_name_or_id(wanted: str, found: int | None) -> None:
-    member = Roster.from_config(config()).find(wanted)
+    member = config().roster().find(wanted)
     assert (member.user_id if member else None) == found
 
 
 def test_no_staff_desk_by_default() -> None:
-    assert not Roster.from_config(ServiceConfig()).enabled
+    assert not ServiceConfig().roster().enabled
 
 
 @pytest.mark.parametrize(

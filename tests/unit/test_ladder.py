@@ -12,6 +12,7 @@ from escalation.calendar import Hours
 from escalation.ladder import Clock, Ladder, Level, Threshold, format_duration, overdue
 from escalation.policy import EscalationPolicy, business_calendar, ladder
 from prima.config import ConfigError, ServiceConfig, load_config, parse_duration
+from prima.core.roster import Role
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CONFIG = ServiceConfig()
@@ -147,7 +148,13 @@ def test_supervisors_are_the_people_on_the_ladder() -> None:
             }
         }
     )
-    assert ladder(config.escalation).supervisors() == {111}
+    roster = config.roster()
+    assert [(m.user_id, m.role) for m in roster.members] == [(111, Role.SUPERVISOR)]
+    assert roster.supervisor(111) is not None and roster.supervisor(222) is None
+    # The ladder's group chat is a place where supervisors may give commands, not a person.
+    assert roster.staff_chats() == {-100123}
+    assert roster.may_act_in(111, 111) and roster.may_act_in(-100123, 111)
+    assert not roster.may_act_in(-100999, 111)
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,15 @@
-"""Who works at the staff desk, in which role, and what they may do there (pure)."""
+"""Who works on the service, in which role, and where they may act (pure).
+
+One roster for the staff desk and the supervisors' commands: the staff group's members
+(`staff.members`), plus every person on the escalation ladder as a supervisor. Built from the
+configuration by `ServiceConfig.roster()`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-
-from prima.config import ServiceConfig
 
 
 class Role(StrEnum):
@@ -26,28 +29,12 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Roster:
-    """The staff group and its people: the desk's agents, plus the ladder's supervisors."""
+    """The staff group (`chat_id`, None without a desk), its people, and the other group
+    chats where supervisors may give commands (`groups`: the ladder's group chats)."""
 
     chat_id: int | None
     members: tuple[Member, ...]
-
-    @classmethod
-    def from_config(cls, config: ServiceConfig) -> Roster:
-        staff = config.staff
-        members = [
-            Member(m.telegram, m.name, Role(m.role), m.alias or _first_name(m.name))
-            for m in staff.members
-        ]
-        known = {m.user_id for m in members}
-        ladder_people = (p for level in config.escalation.levels for p in level.notify)
-        for person in ladder_people:
-            # Group chats on the ladder (negative ids) are places, not people.
-            if person.telegram is not None and person.telegram > 0 and person.telegram not in known:
-                known.add(person.telegram)
-                members.append(
-                    Member(person.telegram, person.name, Role.SUPERVISOR, _first_name(person.name))
-                )
-        return cls(staff.chat_id, tuple(members))
+    groups: frozenset[int] = frozenset()
 
     @property
     def enabled(self) -> bool:
@@ -55,6 +42,21 @@ class Roster:
 
     def member(self, user_id: int) -> Member | None:
         return next((m for m in self.members if m.user_id == user_id), None)
+
+    def supervisor(self, user_id: int) -> Member | None:
+        """The configured supervisor with this Telegram user id, if any."""
+        member = self.member(user_id)
+        return member if member is not None and member.role is Role.SUPERVISOR else None
+
+    def staff_chats(self) -> frozenset[int]:
+        """The group chats where supervisors may also give commands: the ladder's and the
+        staff group."""
+        return self.groups | ({self.chat_id} if self.chat_id is not None else set())
+
+    def may_act_in(self, chat_id: int, user_id: int) -> bool:
+        """Whether a person's action in this chat is heard: their private chat with the bot,
+        or a staff chat."""
+        return chat_id == user_id or chat_id in self.staff_chats()
 
     def agents(self) -> tuple[Member, ...]:
         return tuple(m for m in self.members if m.role is Role.AGENT)
@@ -76,5 +78,5 @@ class Roster:
         return (m for m in self.members if m.user_id != user_id)
 
 
-def _first_name(name: str) -> str:
+def first_name(name: str) -> str:
     return name.split()[0] if name.split() else name
