@@ -339,7 +339,7 @@ class Conversations:
                 customer.id,
                 customer.chat_id,
                 r.text,
-                [[list(b) for b in row] for row in r.buttons],
+                r.rows(),
                 0,
                 case_id,
             )

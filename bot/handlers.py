@@ -102,11 +102,10 @@ async def _supervisor(
         return
     member = staff.roster.member(action.user_id) if staff is not None else None
     if staff is not None and member is not None and action.verb == "take" and action.reference:
-        text, rows = await staff.take(action.reference, member, elsewhere=True)
+        reply = await staff.take(action.reference, member, elsewhere=True)
     else:
         reply = await desk.handle(action)
-        text, rows = reply.text, reply.buttons
-    await sender.send(action.chat_id, text, [[list(b) for b in row] for row in rows])
+    await sender.send(action.chat_id, reply.text, reply.rows())
 
 
 async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
@@ -114,12 +113,13 @@ async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
     found = staff_input_from(update, staff.roster.chat_id)
     if found is not None:
         answers = await staff.handle(found)
-        for text, rows in answers:
-            buttons = [[list(b) for b in row] for row in rows]
+        for answer in answers:
             if found.chat_id == staff.roster.chat_id:
-                await staff.transport.post(text, found.thread_id, buttons, found.message_id)
+                await staff.transport.post(
+                    answer.text, found.thread_id, answer.rows(), found.message_id
+                )
             else:
-                await sender.send(found.chat_id, text, buttons)
+                await sender.send(found.chat_id, answer.text, answer.rows())
         return True
     edited = update.edited_message
     if edited is not None:

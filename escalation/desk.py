@@ -17,10 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.policy import EscalationPolicy
 from prima.core.commands import parse_command
-from prima.core.reply import Reply
+from prima.core.reply import Rendered, Reply
 from prima.core.roster import Member, Roster
 from prima.core.wording import duration_in_words, needs_view
-from prima.rendering import Rendered, Renderer, to_plain_text
+from prima.rendering import Renderer, to_plain_text
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, Message
 from prima.storage.repository import Repository, UnknownCaseError

@@ -19,12 +19,12 @@ from handover.coaching import Coach
 from handover.commands import Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
-from handover.relay import Answer, Relay, StaffInput
+from handover.relay import Relay, StaffInput
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
-from prima.core.reply import Button
+from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
@@ -46,7 +46,7 @@ class StaffDesk:
         coach: Coach,
         transport: DeskTransport,
         policy: CaseLadder | None,
-        transcript: Callable[[str], Awaitable[Answer]],
+        transcript: Callable[[str], Awaitable[Rendered]],
         clock: Callable[[], datetime],
     ) -> None:
         self.sessions = sessions
@@ -71,8 +71,8 @@ class StaffDesk:
 
     # --- who may act, and where ------------------------------------------------------------
 
-    async def handle(self, staff: StaffInput) -> list[Answer]:
-        """Answers to post where the input came from (empty: nothing to say).
+    async def handle(self, staff: StaffInput) -> list[Rendered]:
+        """Rendereds to post where the input came from (empty: nothing to say).
 
         An update delivered twice (another instance, a redelivery after a crash) is handled
         once; an agent's message is relayed once even then (its update id is recorded with
@@ -90,7 +90,7 @@ class StaffDesk:
             if update_id is not None:
                 await guards.end_update(update_id, done=done)
 
-    async def _handle(self, staff: StaffInput) -> list[Answer]:
+    async def _handle(self, staff: StaffInput) -> list[Rendered]:
         in_group = staff.chat_id == self.roster.chat_id
         member = self.roster.member(staff.user_id)
         wants = staff.action is not None or staff.kind == "command"
@@ -151,7 +151,7 @@ class StaffDesk:
 
     # --- taking, handing back, handing on ----------------------------------------------------
 
-    async def take(self, reference: str, member: Member, *, elsewhere: bool = False) -> Answer:
+    async def take(self, reference: str, member: Member, *, elsewhere: bool = False) -> Rendered:
         stop = self.policy is not None and self.policy.stops_on_takeover
 
         async def take(
@@ -189,7 +189,7 @@ class StaffDesk:
 
         return await self._for_staff(reference, take)
 
-    async def release(self, reference: str, member: Member) -> Answer:
+    async def release(self, reference: str, member: Member) -> Rendered:
         async def release(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.agent_user_id is None:
                 return StaffChange(result=self._say("desk_not_taken", reference=reference))
@@ -204,7 +204,7 @@ class StaffDesk:
 
         return await self._for_staff(reference, release)
 
-    async def transfer(self, reference: str, member: Member, wanted: str) -> Answer:
+    async def transfer(self, reference: str, member: Member, wanted: str) -> Rendered:
         target = self.roster.find(wanted) if wanted else None
         if target is None:
             choices = tuple(
@@ -245,7 +245,7 @@ class StaffDesk:
 
         return await self._for_staff(reference, transfer)
 
-    async def resolve(self, reference: str, member: Member, how: str | None) -> Answer:
+    async def resolve(self, reference: str, member: Member, how: str | None) -> Rendered:
         async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.status != OPEN:
                 return StaffChange(result=self._say("desk_closed", reference=reference))
@@ -262,7 +262,7 @@ class StaffDesk:
 
         return await self._for_staff(reference, resolve)
 
-    async def note(self, reference: str, member: Member, text: str) -> Answer:
+    async def note(self, reference: str, member: Member, text: str) -> Rendered:
         if not text.strip():
             return self._say("desk_usage")
         async with self.sessions() as session, session.begin():
@@ -282,16 +282,16 @@ class StaffDesk:
         case.quiet_flagged_at = None
         case.updated_at = now
 
-    async def _for_staff(self, reference: str, step: StaffStep) -> Answer:
+    async def _for_staff(self, reference: str, step: StaffStep) -> Rendered:
         try:
-            answer: Answer = await self.conversations.for_staff(reference, step)
+            answer: Rendered = await self.conversations.for_staff(reference, step)
         except UnknownCaseError:
             return self._say("desk_no_case")
         return answer
 
     # --- what agents write -------------------------------------------------------------------
 
-    async def _message(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+    async def _message(self, staff: StaffInput, member: Member, case: Case) -> list[Rendered]:
         """A message in a case's topic: to the customer if its writer holds the case."""
         if case.agent_user_id != member.user_id:
             if case.agent_user_id is None and case.status == OPEN and not staff.edited:
@@ -328,7 +328,7 @@ class StaffDesk:
             self.mirror.kick()
         return len(quiet)
 
-    def _say(self, template: str, **context: Any) -> Answer:
+    def _say(self, template: str, **context: Any) -> Rendered:
         return self.mirror.render(template, **context)
 
 

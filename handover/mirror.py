@@ -18,7 +18,7 @@ from handover.commands import Verb, button
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.ports import CaseLadder
-from prima.core.reply import Button, Reply
+from prima.core.reply import Button, Rendered, Reply
 from prima.core.roster import Roster
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
@@ -28,7 +28,6 @@ from prima.storage.models import PENDING, Case, Customer
 
 logger = logging.getLogger(__name__)
 
-Rendered = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
 
 # Content whose copy can carry our caption (the customer's name) in the group.
 CAPTIONED = frozenset({"photo", "document", "voice", "audio", "video", "animation"})
@@ -60,13 +59,16 @@ class Mirror:
     def topics_on_open(self) -> bool:
         return self.section.topics == "on_open"
 
+    def render_text(self, template: str, **context: Any) -> str:
+        """A staff-desk message's text alone (it carries no buttons)."""
+        return self.render(template, **context).text
+
     def render(self, template: str, **context: Any) -> Rendered:
-        """A staff-desk message (in the staff's language), as text and button rows."""
+        """A staff-desk message, in the staff's language."""
         buttons = context.pop("buttons", ())
-        rendered = self.renderer.message(
+        return self.renderer.message(
             self.language, Reply(template, context, buttons), **self.reply_context(self.language)
         )
-        return rendered.text, rendered.buttons
 
     # --- cases arriving at the desk --------------------------------------------------------
 
@@ -81,7 +83,7 @@ class Mirror:
             await self.card(desk, case, customer, now)
         if human:
             metrics.HANDOFFS.labels("requested").inc()
-            text, _ = self.render(
+            text = self.render_text(
                 "desk_waiting",
                 reference=case.reference,
                 customer=customer.first_name,
@@ -89,13 +91,13 @@ class Mirror:
             )
             desk.post(case.id, "text", now, text=text, in_topic=False)
             if first is False:
-                notice, _ = self.render("desk_wants_person", customer=customer.first_name)
+                notice = self.render_text("desk_wants_person", customer=customer.first_name)
                 desk.post(case.id, "text", now, text=notice)
             await self._hurry(desk, case, now)
 
     async def card(self, desk: DeskRecords, case: Case, customer: Customer, now: datetime) -> None:
-        text, buttons = self.card_text(case, customer, now)
-        desk.post(case.id, "card", now, text=text, buttons=buttons)
+        card = self.card_text(case, customer, now)
+        desk.post(case.id, "card", now, text=card.text, buttons=card.buttons)
 
     def card_text(self, case: Case, customer: Customer, now: datetime) -> Rendered:
         """The case card: what an agent needs to know before taking the case."""
@@ -147,12 +149,12 @@ class Mirror:
         source = (customer.chat_id, message_id) if message_id is not None else None
         name = customer.first_name
         if kind in ("text", "command"):
-            said, _ = self.render("desk_customer_said", customer=name, text=text or "")
+            said = self.render_text("desk_customer_said", customer=name, text=text or "")
             desk.post(case_id, "text", now, text=said, source=source)
             return
         if source is None:
             return
-        header, _ = self.render("desk_customer_sent", customer=name, kind=kind, caption=text)
+        header = self.render_text("desk_customer_sent", customer=name, kind=kind, caption=text)
         if kind in CAPTIONED:
             desk.post(case_id, "copy", now, text=header, source=source)
         else:  # stickers, locations, round videos... carry no caption: a line before them
@@ -165,11 +167,11 @@ class Mirror:
         if customer.desk_case_id is None:
             return
         for text in texts:
-            said, _ = self.render("desk_bot_said", text=Markup(text))  # already Telegram HTML
+            said = self.render_text("desk_bot_said", text=Markup(text))  # already Telegram HTML
             desk.post(customer.desk_case_id, "text", now, text=said)
 
     def notice(
         self, desk: DeskRecords, case_id: int, now: datetime, template: str, **context: Any
     ) -> None:
-        text, buttons = self.render(template, **context)
-        desk.post(case_id, "text", now, text=text, buttons=buttons)
+        notice = self.render(template, **context)
+        desk.post(case_id, "text", now, text=notice.text, buttons=notice.buttons)

@@ -143,9 +143,9 @@ class DeskPoster:
                 case = await session.get(Case, case_id)
                 assert case is not None
                 customer = await Repository(session).customer_by_id(case.customer_id)
-                text, buttons = self.mirror.card_text(case, customer, now)
+                card = self.mirror.card_text(case, customer, now)
         if replacing is not None:
-            await self.transport.post(text, topic, [[list(b) for b in row] for row in buttons])
+            await self.transport.post(card.text, topic, card.rows())
         return topic
 
     async def run(

@@ -19,14 +19,12 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from prima.config import StaffSection
 from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
-from prima.core.reply import Button
+from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.repository import Repository, outgoing
-
-Answer = tuple[str, tuple[tuple[tuple[str, str], ...], ...]]  # text, button rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +63,7 @@ class Relay:
         self.transport = transport
         self.clock = clock
 
-    async def message(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+    async def message(self, staff: StaffInput, member: Member, case: Case) -> list[Rendered]:
         """The case holder's message: copied to the customer, or held with advice."""
         advice = self.coach.advise(staff.text or "", self.mirror.language)
         assert staff.message_id is not None
@@ -104,7 +102,7 @@ class Relay:
             return []
         return [self._coaching(case.reference, advice, message_id)]
 
-    def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Answer:
+    def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Rendered:
         warn = self.section.coaching == "warn"
         buttons = (
             ((Button("desk_send_anyway", button(Verb.SEND, reference, str(message_id))),),)
@@ -118,7 +116,7 @@ class Relay:
             buttons=buttons,
         )
 
-    async def send_anyway(self, reference: str, member: Member, message_id: str) -> list[Answer]:
+    async def send_anyway(self, reference: str, member: Member, message_id: str) -> list[Rendered]:
         """ "Send as written" (warn mode only, by the agent who wrote it)."""
         if self.section.coaching != "warn":
             return [self.mirror.render("desk_coaching_blocks")]
@@ -126,7 +124,7 @@ class Relay:
             return []
         return await self._release(reference, member, int(message_id), anyway=True)
 
-    async def edited(self, staff: StaffInput, member: Member, case: Case) -> list[Answer]:
+    async def edited(self, staff: StaffInput, member: Member, case: Case) -> list[Rendered]:
         """An agent edited a message: a held one goes out once it reads well; a delivered one
         is edited in the customer's chat too."""
         assert staff.message_id is not None
@@ -153,7 +151,7 @@ class Relay:
 
     async def _release(
         self, reference: str, member: Member, message_id: int, *, anyway: bool
-    ) -> list[Answer]:
+    ) -> list[Rendered]:
         """Send a held message of the case holder's."""
 
         async def send(
@@ -189,9 +187,9 @@ class Relay:
             await repo.record_inbound(
                 customer.id, "edit", text, update_id=None, message_id=message_id, now=now
             )
-            edited, _ = self.mirror.render(
+            edited = self.mirror.render(
                 "desk_customer_edited", customer=customer.first_name, text=text
-            )
+            ).text
             desk.post(
                 customer.desk_case_id,
                 "text",

@@ -22,7 +22,6 @@ from handover.desk import StaffDesk
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.poster import DeskPoster
-from handover.relay import Answer
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -250,10 +249,6 @@ class Runtime:
         transport: DeskTransport,
         supervisors: SupervisorDesk,
     ) -> StaffDesk:
-        async def transcript(reference: str) -> Answer:
-            rendered = await supervisors.transcript(reference)
-            return rendered.text, rendered.buttons
-
         return StaffDesk(
             sessions=sessions,
             conversations=conversations,
@@ -263,7 +258,7 @@ class Runtime:
             coach=Coach.load(),
             transport=transport,
             policy=self.policy() if self.config.escalation.enabled else None,
-            transcript=transcript,
+            transcript=supervisors.transcript,
             clock=utc_now,
         )
 

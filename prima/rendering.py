@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -12,28 +11,13 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
-from prima.core.reply import Button, Reply
+from prima.core.reply import Button, Email, Rendered, Reply
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 SUFFIX = ".html.j2"
 LABELS_FILE = "labels.yml"
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]+>")
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A message ready to send: Telegram HTML text and button rows of (label, data)."""
-
-    text: str
-    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Email:
-    subject: str
-    text: str
-    html: str
 
 
 class Renderer:

@@ -27,3 +27,24 @@ class Reply:
     context: dict[str, Any] = field(default_factory=dict)
     buttons: tuple[tuple[Button, ...], ...] = ()
     lead: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A message ready to send: Telegram HTML text and button rows of (label, data)."""
+
+    text: str
+    buttons: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    def rows(self) -> list[list[list[str]]]:
+        """The button rows as a sender and the stored outbox take them: [[[label, data]]]."""
+        return [[list(b) for b in row] for row in self.buttons]
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    """An email ready to send: subject, plain text and its HTML alternative."""
+
+    subject: str
+    text: str
+    html: str
