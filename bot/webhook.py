@@ -143,5 +143,8 @@ async def set_webhook(runtime: Runtime, token: str, url: str) -> None:
     application = build_application(runtime, token, polling=False)
     async with application:
         await application.bot.set_webhook(
-            url, secret_token=secret.get_secret_value(), allowed_updates=ALLOWED_UPDATES
+            url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+            max_connections=runtime.config.telegram.webhook_max_connections,
         )

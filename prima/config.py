@@ -133,6 +133,10 @@ class TelegramSection(Section):
     paid broadcasts (or a self-hosted Bot API server) may raise this."""
 
     max_messages_per_second: Annotated[float, Field(gt=0.0, le=1000.0)] = 30.0
+    # How many update deliveries Telegram may have open to the webhook at once (Telegram's
+    # range 1-100, its default 40); `prima set-webhook` sends it. Telegram still delivers one
+    # chat's updates one at a time.
+    webhook_max_connections: Annotated[int, Field(ge=1, le=100)] = 40
 
 
 class ServiceConfig(Section):

@@ -188,4 +188,5 @@ async def test_set_webhook_and_refusals_from_the_command_line(
     assert hook["url"] == "https://bot.example.org/telegram"
     assert hook["secret_token"] == SECRET
     assert set(hook["allowed_updates"]) == {"message", "edited_message", "callback_query"}
+    assert int(hook["max_connections"]) == 40  # telegram.webhook_max_connections
     assert SECRET not in said and TOKEN not in said
