@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
+from bot.api import markup, says, translated
 from handover.commands import BUTTON_PREFIX, desk_action
 from handover.ports import Rejected, TopicClosed, TopicGone
 from handover.relay import StaffInput
-from prima.core.ports import RetryLater, Unreachable
 
 # Telegram's words for a topic that is gone or closed.
 _GONE = ("message thread not found", "topic_deleted", "thread not found", "topic not found")
@@ -132,7 +130,7 @@ class TelegramDesk:
                 text[: MessageLimit.MAX_TEXT_LENGTH],
                 parse_mode=ParseMode.HTML,
                 message_thread_id=topic_id,
-                reply_markup=_markup(buttons),
+                reply_markup=markup(buttons),
                 reply_parameters=_reply(reply_to),
             )
         return int(message.message_id)
@@ -180,30 +178,16 @@ class _translated:
     def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if exc is None:
             return
-        if isinstance(exc, RetryAfter):
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-            raise RetryLater(seconds) from exc
-        if isinstance(exc, Forbidden):
-            raise Unreachable(str(exc)) from exc
+        if not isinstance(exc, TelegramError):
+            return
+        if (common := translated(exc)) is not None:
+            raise common from exc
+        if says(exc, _GONE):
+            raise TopicGone(str(exc)) from exc
+        if says(exc, _CLOSED):
+            raise TopicClosed(str(exc)) from exc
         if isinstance(exc, BadRequest):
-            reason = str(exc).casefold()
-            if any(words in reason for words in _GONE):
-                raise TopicGone(str(exc)) from exc
-            if any(words in reason for words in _CLOSED):
-                raise TopicClosed(str(exc)) from exc
             raise Rejected(str(exc)) from exc
-
-
-def _markup(buttons: list[list[list[str]]]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-            for row in buttons
-        ]
-    )
 
 
 def _reply(message_id: int | None) -> ReplyParameters | None:

@@ -10,22 +10,20 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     ReplyParameters,
     Update,
 )
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
 
 from actions.turns import Conversations
+from bot.api import markup, says, translated
 from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
@@ -33,7 +31,7 @@ from bot.staff import TelegramDesk
 from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
-from prima.core.ports import Classifier, Guards, RetryLater, Unreachable
+from prima.core.ports import Classifier, Guards, Unreachable
 
 logger = logging.getLogger(__name__)
 
@@ -66,22 +64,12 @@ class TelegramSender:
         return int(copied.message_id)
 
     async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
-        markup = (
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(label, callback_data=data) for label, data in row]
-                    for row in buttons
-                ]
-            )
-            if buttons
-            else None
-        )
         try:
             message = await self._app.bot.send_message(
                 chat_id,
                 text[: MessageLimit.MAX_TEXT_LENGTH],
                 parse_mode=ParseMode.HTML,
-                reply_markup=markup,
+                reply_markup=markup(buttons),
             )
         except TelegramError as exc:
             raise _translated(exc) from exc
@@ -90,13 +78,9 @@ class TelegramSender:
 
 def _translated(exc: TelegramError) -> Exception:
     """Telegram's errors in the conversation service's terms (others unchanged)."""
-    if isinstance(exc, Forbidden):
-        return Unreachable(str(exc))
-    if isinstance(exc, RetryAfter):
-        wait = exc.retry_after
-        seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
-        return RetryLater(seconds)
-    if isinstance(exc, BadRequest) and any(r in str(exc).casefold() for r in _GONE):
+    if (common := translated(exc)) is not None:
+        return common
+    if says(exc, _GONE):
         return Unreachable(str(exc))
     return exc
 
