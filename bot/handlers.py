@@ -23,6 +23,7 @@ from handover.desk import StaffDesk
 from prima import metrics
 from prima.core.ports import Sender
 from prima.core.reply import Reply
+from prima.core.staff import StaffVerb
 from prima.core.turn import Outcome
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,12 @@ async def _supervisor(
     if not private and action.chat_id not in desk.roster.staff_chats():
         return
     member = staff.roster.member(action.user_id) if staff is not None else None
-    if staff is not None and member is not None and action.verb == "take" and action.reference:
+    if (
+        staff is not None
+        and member is not None
+        and action.verb is StaffVerb.TAKE
+        and action.reference
+    ):
         reply = await staff.take(action.reference, member, elsewhere=True)
     else:
         reply = await desk.handle(action)

@@ -8,9 +8,9 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
 from bot.api import markup, says, translated
-from handover.commands import BUTTON_PREFIX, desk_action
 from handover.ports import Rejected, TopicClosed, TopicGone
 from handover.relay import StaffInput
+from prima.core.staff import desk_request, is_desk_data
 
 # Telegram's words for a topic that is gone or closed.
 _GONE = ("message thread not found", "topic_deleted", "thread not found", "topic not found")
@@ -37,7 +37,7 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
     desk command in a private chat (to answer it, or refuse it)."""
     query = update.callback_query
     if query is not None:
-        if not query.data or not query.data.startswith(BUTTON_PREFIX) or query.message is None:
+        if not query.data or not is_desk_data(query.data) or query.message is None:
             return None
         pressed = query.message
         return StaffInput(
@@ -46,14 +46,14 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
             thread_id=getattr(pressed, "message_thread_id", None),
             message_id=pressed.message_id,
             kind="button",
-            action=desk_action(query.data),
+            action=desk_request(query.data),
             update_id=update.update_id,
         )
     message: Message | None = update.message or update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     text = message.text if message.text is not None else message.caption
-    action = desk_action(message.text) if message.text and message.text.startswith("/") else None
+    action = desk_request(message.text) if message.text and message.text.startswith("/") else None
     if message.chat.id != staff_chat and action is None:
         return None
     if message.chat.id == staff_chat and _service(message):

@@ -28,10 +28,10 @@ from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
 from bot.staff import TelegramDesk
-from handover.commands import COMMANDS as DESK_COMMANDS
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.ports import Classifier, Guards, Unreachable
+from prima.core.staff import DESK_COMMANDS
 
 logger = logging.getLogger(__name__)
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from escalation.policy import EscalationPolicy
-from prima.core.commands import parse_command
 from prima.core.reply import Rendered, Reply
 from prima.core.roster import Member, Roster
+from prima.core.staff import Origin, StaffVerb, read_staff
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer, to_plain_text
 from prima.storage.escalations import EscalationRecords
@@ -27,8 +27,6 @@ from prima.storage.repository import Repository, UnknownCaseError
 
 logger = logging.getLogger(__name__)
 
-COMMANDS = ("cases", "case", "ack")
-BUTTONS = {"ack": "ack", "take": "take", "tr": "transcript"}
 TIMELINE_LIMIT = 12
 TRANSCRIPT_LIMIT = 20
 TRANSCRIPT_TEXT = 300
@@ -41,21 +39,17 @@ class StaffAction:
 
     user_id: int
     chat_id: int
-    verb: str  # cases | case | ack | take | transcript
+    verb: StaffVerb  # cases | case | ack | take | transcript
     reference: str
 
 
 def staff_action(text_or_data: str, user_id: int, chat_id: int) -> StaffAction | None:
-    """The staff action in a command (`/ack PRM-7K3Q`) or button data (`esc:ack:PRM-7K3Q`)."""
-    if text_or_data.startswith("esc:"):
-        _, _, rest = text_or_data.partition(":")
-        button, _, reference = rest.partition(":")
-        verb = BUTTONS.get(button)
-        return StaffAction(user_id, chat_id, verb, reference.upper()) if verb else None
-    command = parse_command(text_or_data) if text_or_data.startswith("/") else None
-    if command is None or command.name not in COMMANDS:
+    """The supervisor's action in a command (`/ack PRM-7K3Q`) or alert button data
+    (`esc:ack:PRM-7K3Q`), else None."""
+    request = read_staff(text_or_data)
+    if request is None or request.origin is not Origin.SUPERVISOR:
         return None
-    return StaffAction(user_id, chat_id, command.name, command.argument.upper())
+    return StaffAction(user_id, chat_id, request.verb, request.reference or "")
 
 
 class SupervisorDesk:
@@ -87,24 +81,24 @@ class SupervisorDesk:
         person = self.supervisor(action)
         if person is None:
             logger.warning(
-                "staff action %r refused for user %s in chat %s",
+                "staff action '%s' refused for user %s in chat %s",
                 action.verb,
                 action.user_id,
                 action.chat_id,
             )
             return self._render("supervisor_only")
         actor = person.name
-        if action.verb == "cases":
+        if action.verb is StaffVerb.CASES:
             return await self._overview()
         if not action.reference:
             return self._render("supervisor_usage", verb=action.verb)
         try:
             match action.verb:
-                case "case":
+                case StaffVerb.CASE:
                     return await self._case(action.reference)
-                case "ack":
+                case StaffVerb.ACK:
                     return await self._ack(action.reference, actor)
-                case "take":
+                case StaffVerb.TAKE:
                     return await self._take(action.reference, actor)
                 case _:
                     return await self.transcript(action.reference)

@@ -33,6 +33,7 @@ from prima.core.ports import (
     utc_now,
 )
 from prima.core.reply import Button, Reply
+from prima.core.staff import StaffVerb, alert_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
@@ -195,10 +196,17 @@ class Escalator:
                 context,
                 buttons=(
                     (
-                        Button("escalation_ack", f"esc:ack:{item.case.reference}"),
-                        Button("escalation_take", f"esc:take:{item.case.reference}"),
+                        Button("escalation_ack", alert_button(StaffVerb.ACK, item.case.reference)),
+                        Button(
+                            "escalation_take", alert_button(StaffVerb.TAKE, item.case.reference)
+                        ),
                     ),
-                    (Button("escalation_transcript", f"esc:tr:{item.case.reference}"),),
+                    (
+                        Button(
+                            "escalation_transcript",
+                            alert_button(StaffVerb.TRANSCRIPT, item.case.reference),
+                        ),
+                    ),
                 ),
             ),
             **self.reply_context(language),

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handover.coaching import Coach
-from handover.commands import Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.relay import Relay, StaffInput
@@ -26,6 +25,7 @@ from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
+from prima.core.staff import StaffVerb, desk_button
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import OPEN, Case, Customer
@@ -100,7 +100,7 @@ class StaffDesk:
             if member is None:
                 self._refused(staff)
                 return [self._say("desk_only")]
-            if staff.action.verb is Verb.TAKE and staff.action.reference:
+            if staff.action.verb is StaffVerb.TAKE and staff.action.reference:
                 return [await self.take(staff.action.reference, member, elsewhere=True)]
             return [self._say("desk_use_topic")]
         if member is None:
@@ -117,19 +117,19 @@ class StaffDesk:
             return await self._message(staff, member, case)
         action = staff.action
         match action.verb:
-            case Verb.TAKE:
+            case StaffVerb.TAKE:
                 return [await self.take(case.reference, member)]
-            case Verb.RELEASE:
+            case StaffVerb.RELEASE:
                 return [await self.release(case.reference, member)]
-            case Verb.RESOLVE:
+            case StaffVerb.RESOLVE:
                 return [await self.resolve(case.reference, member, action.argument or None)]
-            case Verb.TRANSFER:
+            case StaffVerb.TRANSFER:
                 return [await self.transfer(case.reference, member, action.argument)]
-            case Verb.NOTE:
+            case StaffVerb.NOTE:
                 return [await self.note(case.reference, member, action.argument)]
-            case Verb.TRANSCRIPT:
+            case StaffVerb.TRANSCRIPT:
                 return [await self.transcript(case.reference)]
-            case Verb.SEND:
+            case StaffVerb.SEND:
                 return await self.relay.send_anyway(case.reference, member, action.argument)
         return []
 
@@ -211,7 +211,7 @@ class StaffDesk:
                 (
                     Button(
                         "desk_transfer_to",
-                        button(Verb.TRANSFER, reference, str(m.user_id)),
+                        desk_button(StaffVerb.TRANSFER, reference, str(m.user_id)),
                         {"agent": m.name},
                     ),
                 )

@@ -14,12 +14,12 @@ from typing import Any
 
 from markupsafe import Markup
 
-from handover.commands import Verb, button
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.ports import CaseLadder
 from prima.core.reply import Button, Rendered, Reply
 from prima.core.roster import Roster
+from prima.core.staff import StaffVerb, desk_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
@@ -115,9 +115,9 @@ class Mirror:
             agent=case.agent_name,
             buttons=(
                 (
-                    Button("desk_take", button(Verb.TAKE, case.reference)),
-                    Button("desk_resolve", button(Verb.RESOLVE, case.reference)),
-                    Button("desk_transcript", button(Verb.TRANSCRIPT, case.reference)),
+                    Button("desk_take", desk_button(StaffVerb.TAKE, case.reference)),
+                    Button("desk_resolve", desk_button(StaffVerb.RESOLVE, case.reference)),
+                    Button("desk_transcript", desk_button(StaffVerb.TRANSCRIPT, case.reference)),
                 ),
             ),
         )

@@ -14,13 +14,13 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handover.coaching import Advice, Coach
-from handover.commands import DeskAction, Verb, button
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from prima.config import StaffSection
 from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
+from prima.core.staff import StaffRequest, StaffVerb, desk_button
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
@@ -37,7 +37,7 @@ class StaffInput:
     message_id: int | None
     kind: str  # text | command | button | photo | document | voice | ...
     text: str | None = None  # the text or caption
-    action: DeskAction | None = None
+    action: StaffRequest | None = None
     reply_to: int | None = None  # the group message this one replies to
     edited: bool = False
     update_id: int | None = None
@@ -105,7 +105,13 @@ class Relay:
     def _coaching(self, reference: str, advice: list[Advice], message_id: int) -> Rendered:
         warn = self.section.coaching == "warn"
         buttons = (
-            ((Button("desk_send_anyway", button(Verb.SEND, reference, str(message_id))),),)
+            (
+                (
+                    Button(
+                        "desk_send_anyway", desk_button(StaffVerb.SEND, reference, str(message_id))
+                    ),
+                ),
+            )
             if warn
             else ()
         )

@@ -9,7 +9,6 @@ import pytest
 
 from actions.decide import decide, needs_nlu
 from handover.coaching import Coach
-from handover.commands import DeskAction, Verb, button, desk_action
 from prima.config import ConfigError, ServiceConfig
 from prima.core.complaint import Category
 from prima.core.conversation import (
@@ -136,41 +135,6 @@ def test_invalid_staff_configuration_names_the_key(
     path.write_text(yaml.safe_dump({"staff": staff}))
     with pytest.raises(ConfigError, match=f"staff.*{key}|{key}"):
         load_config(path)
-
-
-# --- desk commands and buttons ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "action"),
-    [
-        ("/take", DeskAction(Verb.TAKE)),
-        ("/take@prima_bot", DeskAction(Verb.TAKE)),
-        ("/resolve AC diganti", DeskAction(Verb.RESOLVE, "AC diganti")),
-        ("/transfer @dewi", DeskAction(Verb.TRANSFER, "@dewi")),
-        ("/note pelanggan VIP\nbaris dua", DeskAction(Verb.NOTE, "pelanggan VIP\nbaris dua")),
-        ("desk:take:prm-7k3q", DeskAction(Verb.TAKE, "", "PRM-7K3Q")),
-        ("desk:to:PRM-7K3Q:22", DeskAction(Verb.TRANSFER, "22", "PRM-7K3Q")),
-        ("desk:send:PRM-7K3Q:123", DeskAction(Verb.SEND, "123", "PRM-7K3Q")),
-        ("/cases", None),  # the supervisors' own
-        ("/start", None),
-        ("hello", None),
-        ("desk:nope:PRM-7K3Q", None),
-        ("desk:take:", None),
-    ],
-)
-def test_desk_actions(text: str, action: DeskAction | None) -> None:
-    assert desk_action(text) == action
-
-
-def test_buttons_read_back_and_fit_telegrams_limit() -> None:
-    for verb in (Verb.TAKE, Verb.RESOLVE, Verb.TRANSCRIPT):
-        data = button(verb, "PRM-7K3Q")
-        assert desk_action(data) == DeskAction(verb, "", "PRM-7K3Q")
-    data = button(Verb.SEND, "PRM-7K3Q", str(2**62))
-    assert len(data.encode()) <= 64 and desk_action(data) == DeskAction(
-        Verb.SEND, str(2**62), "PRM-7K3Q"
-    )
 
 
 # --- coaching ----------------------------------------------------------------------------------
