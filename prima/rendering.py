@@ -21,7 +21,14 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 class Renderer:
-    """One Jinja2 environment: undefined variables are errors, values are HTML-escaped."""
+    """One Jinja2 environment for every template: undefined variables are errors; messages
+    (`*.html.j2`, Telegram HTML) and emails' HTML parts are escaped, emails' plain-text parts
+    and subjects and the button labels are not.
+
+    A language's messages are `templates/<language>/<audience>/<name>.html.j2` (customer,
+    desk, supervisors) and are named by `<name>` alone; emails are
+    `templates/<language>/email/<name>.{subject,txt,html}.j2`.
+    """
 
     def __init__(self, root: Path = TEMPLATES_DIR, **base_context: Any) -> None:
         self._root = root
@@ -29,28 +36,21 @@ class Renderer:
         self._env = Environment(
             loader=FileSystemLoader(root),
             undefined=StrictUndefined,
-            autoescape=True,
+            autoescape=select_autoescape(
+                enabled_extensions=("html.j2",), default_for_string=False, default=False
+            ),
             keep_trailing_newline=False,
             trim_blocks=True,
             lstrip_blocks=True,
         )
         self._labels = cache(self._load_labels)
-        # Emails: the HTML part is escaped, the plain-text part and subject are not.
-        self._mail = Environment(
-            loader=FileSystemLoader(root),
-            undefined=StrictUndefined,
-            autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
+        self._paths = cache(self._index)
 
     def languages(self) -> list[str]:
         return sorted(p.name for p in self._root.iterdir() if p.is_dir())
 
     def template_names(self, language: str) -> list[str]:
-        return sorted(
-            p.name.removesuffix(SUFFIX) for p in (self._root / language).glob(f"*{SUFFIX}")
-        )
+        return sorted(self._paths(language))
 
     def label_names(self, language: str) -> list[str]:
         return sorted(self._labels(language))
@@ -59,9 +59,8 @@ class Renderer:
         """The message text (Telegram HTML) of `reply`, its lead first."""
         values = {**self._base, **context, **reply.context}
         parts = [reply.lead, reply.template] if reply.lead else [reply.template]
-        texts = [
-            self._env.get_template(f"{language}/{name}{SUFFIX}").render(values) for name in parts
-        ]
+        paths = self._paths(language)
+        texts = [self._env.get_template(paths[name]).render(values) for name in parts]
         return _BLANK_LINES.sub("\n\n", "\n\n".join(t.strip() for t in texts))
 
     def label(self, language: str, button: Button) -> str:
@@ -84,7 +83,7 @@ class Renderer:
         values = {**self._base, **context}
 
         def part(kind: str) -> str:
-            found = self._mail.get_template(f"{language}/email/{template}.{kind}.j2")
+            found = self._env.get_template(f"{language}/email/{template}.{kind}.j2")
             return found.render(values).strip()
 
         subject = " ".join(part("subject").split())  # one line, whatever the template does
@@ -93,9 +92,20 @@ class Renderer:
     def _load_labels(self, language: str) -> dict[str, Template]:
         path = self._root / language / LABELS_FILE
         data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
-        # Labels are plain text on Telegram: no HTML escaping.
-        plain = Environment(undefined=StrictUndefined, autoescape=False)
-        return {str(k): plain.from_string(str(v)) for k, v in (data or {}).items()}
+        # Labels are plain text on Telegram: no HTML escaping (strings are not escaped).
+        return {str(k): self._env.from_string(str(v)) for k, v in (data or {}).items()}
+
+    def _index(self, language: str) -> dict[str, str]:
+        """Each message's name and its path under the root, whatever its audience folder."""
+        paths: dict[str, str] = {}
+        for path in sorted((self._root / language).rglob(f"*{SUFFIX}")):
+            if path.parent.name == "email":  # an email's HTML part, not a message
+                continue
+            name = path.name.removesuffix(SUFFIX)
+            if name in paths:
+                raise ValueError(f"two templates named {name!r} in {language}: {paths[name]}")
+            paths[name] = path.relative_to(self._root).as_posix()
+        return paths
 
 
 def to_plain_text(message: str) -> str:
