@@ -17,20 +17,16 @@ from telegram.ext import ContextTypes
 from actions.turns import Conversations
 from bot.intake import is_stand_in
 from bot.staff import staff_input_from
-from bot.updates import incoming_from, staff_action_from, update_kind
-from escalation.desk import StaffAction, SupervisorDesk
-from handover.desk import StaffDesk
+from bot.updates import incoming_from, update_kind
+from handover.front import Desks
 from prima import metrics
-from prima.core.ports import Sender
 from prima.core.reply import Reply
-from prima.core.staff import StaffVerb
 from prima.core.turn import Outcome
 
 logger = logging.getLogger(__name__)
 
 SERVICE = "service"
-DESK = "desk"
-STAFF = "staff"
+DESKS = "desks"
 # Transient outages of the database or Redis: the turn is retried this many times.
 TURN_ATTEMPTS = 3
 _TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionError, TimeoutError)
@@ -68,13 +64,8 @@ async def _route(bot_data: dict[Any, Any], update: Update) -> str:
             await update.callback_query.answer()
         except TelegramError:
             logger.debug("answering a callback query failed", exc_info=True)
-    desk: SupervisorDesk | None = bot_data.get(DESK)
-    staff: StaffDesk | None = bot_data.get(STAFF)
-    action = staff_action_from(update) if desk is not None else None
-    if desk is not None and action is not None:
-        await _supervisor(desk, staff, action, service.sender)
-        return "staff"
-    if staff is not None and await _at_desk(staff, update, service.sender):
+    desks: Desks | None = bot_data.get(DESKS)
+    if desks is not None and await _at_desks(desks, update, service):
         return "staff"
     incoming = incoming_from(update)
     if incoming is None:
@@ -91,46 +82,24 @@ async def _route(bot_data: dict[Any, Any], update: Update) -> str:
     raise AssertionError("unreachable")
 
 
-async def _supervisor(
-    desk: SupervisorDesk, staff: StaffDesk | None, action: StaffAction, sender: Sender
-) -> None:
-    """A supervisor command or button; in groups, only the ladder's and the staff group answer.
-
-    With a staff desk, an alert's "Take the case" is a real takeover (the case's topic).
-    """
-    private = action.chat_id == action.user_id
-    if not private and action.chat_id not in desk.roster.staff_chats():
-        return
-    member = staff.roster.member(action.user_id) if staff is not None else None
-    if (
-        staff is not None
-        and member is not None
-        and action.verb is StaffVerb.TAKE
-        and action.reference
-    ):
-        reply = await staff.take(action.reference, member, elsewhere=True)
-    else:
-        reply = await desk.handle(action)
-    await sender.send(action.chat_id, reply.text, reply.rows())
-
-
-async def _at_desk(staff: StaffDesk, update: Update, sender: Sender) -> bool:
-    """Staff-group traffic, desk buttons and commands, customers' edits: True if taken care of."""
-    found = staff_input_from(update, staff.roster.chat_id)
-    if found is not None:
-        answers = await staff.handle(found)
-        for answer in answers:
-            if found.chat_id == staff.roster.chat_id:
-                await staff.transport.post(
-                    answer.text, found.thread_id, answer.rows(), found.message_id
+async def _at_desks(desks: Desks, update: Update, service: Conversations) -> bool:
+    """Staff requests, staff-group traffic and customers' edits: True if taken care of."""
+    group = desks.staff.transport if desks.staff is not None else None
+    found = staff_input_from(update, desks.roster.chat_id)
+    posts = await desks.handle(found) if found is not None else None
+    if posts is not None:
+        for post in posts:
+            if post.in_group and group is not None:
+                await group.post(
+                    post.rendered.text, post.thread_id, post.rendered.rows(), post.reply_to
                 )
             else:
-                await sender.send(found.chat_id, answer.text, answer.rows())
+                await service.sender.send(post.chat_id, post.rendered.text, post.rendered.rows())
         return True
     edited = update.edited_message
-    if edited is not None:
+    if desks.staff is not None and edited is not None:
         if edited.chat.type == "private" and edited.from_user is not None:
-            await staff.relay.customer_edited(
+            await desks.staff.relay.customer_edited(
                 edited.from_user.id,
                 edited.chat.id,
                 edited.message_id,

@@ -9,8 +9,7 @@ from telegram.ext import Application
 
 from bot.api import markup, says, translated
 from handover.ports import Rejected, TopicClosed, TopicGone
-from handover.relay import StaffInput
-from prima.core.staff import desk_request, is_desk_data
+from prima.core.staff import StaffInput, is_staff_data, read_staff
 
 # Telegram's words for a topic that is gone or closed.
 _GONE = ("message thread not found", "topic_deleted", "thread not found", "topic not found")
@@ -33,11 +32,12 @@ _KINDS = (
 
 
 def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | None:
-    """What the desk must look at: anything in the staff group, a desk button anywhere, or a
-    desk command in a private chat (to answer it, or refuse it)."""
+    """What the desks must look at: anything in the staff group, a staff button anywhere (a
+    desk button or an alert's), or a staff command in any other chat (to answer it, or
+    refuse it)."""
     query = update.callback_query
     if query is not None:
-        if not query.data or not is_desk_data(query.data) or query.message is None:
+        if not query.data or not is_staff_data(query.data) or query.message is None:
             return None
         pressed = query.message
         return StaffInput(
@@ -46,14 +46,14 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
             thread_id=getattr(pressed, "message_thread_id", None),
             message_id=pressed.message_id,
             kind="button",
-            action=desk_request(query.data),
+            action=read_staff(query.data),
             update_id=update.update_id,
         )
     message: Message | None = update.message or update.edited_message
     if message is None or message.from_user is None or message.from_user.is_bot:
         return None
     text = message.text if message.text is not None else message.caption
-    action = desk_request(message.text) if message.text and message.text.startswith("/") else None
+    action = read_staff(message.text) if message.text and message.text.startswith("/") else None
     if message.chat.id != staff_chat and action is None:
         return None
     if message.chat.id == staff_chat and _service(message):

@@ -24,7 +24,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHa
 
 from actions.turns import Conversations
 from bot.api import markup, says, translated
-from bot.handlers import DESK, SERVICE, STAFF, on_error, on_update
+from bot.handlers import DESKS, SERVICE, on_error, on_update
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
 from bot.staff import TelegramDesk
@@ -188,13 +188,12 @@ async def serving(
         service = runtime.conversations(sessions, nlu, guards, sender, mirror, ordered=ordered)
         application.bot_data[SERVICE] = service
         supervisors = runtime.desk(sessions)
-        application.bot_data[DESK] = supervisors
         staff = poster = None
         if mirror is not None and roster.chat_id is not None:
             transport = TelegramDesk(application, roster.chat_id)
             poster = runtime.poster(sessions, transport, mirror, wake=desk_queued)
             staff = runtime.staff_desk(sessions, service, mirror, transport, supervisors)
-            application.bot_data[STAFF] = staff
+        application.bot_data[DESKS] = runtime.desks(supervisors, staff)
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from escalation.desk import StaffAction, staff_action
 from prima.core.commands import parse_command
 from prima.core.conversation import Attachment, Event, Media, Press, Text, Unsupported
 from prima.core.turn import Incoming
@@ -21,19 +20,6 @@ UNSUPPORTED = (
     "paid_media",
     "invoice",
 )
-
-
-def staff_action_from(update: Update) -> StaffAction | None:
-    """A supervisor command or alert button, from whoever sent it (the desk checks who)."""
-    query = update.callback_query
-    if query is not None:
-        if query.message is None or not query.data:
-            return None
-        return staff_action(query.data, query.from_user.id, query.message.chat.id)
-    message = update.message
-    if message is None or message.from_user is None or not message.text:
-        return None
-    return staff_action(message.text, message.from_user.id, message.chat.id)
 
 
 def incoming_from(update: Update) -> Incoming | None:

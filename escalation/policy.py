@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 
 import holidays
 from holidays.version import __version__ as HOLIDAYS_VERSION
@@ -124,6 +124,13 @@ class EscalationPolicy:
 
     def is_open(self, moment: datetime) -> bool:
         return self.calendar.is_open(moment)
+
+    @property
+    def zone(self) -> tzinfo:
+        return self.calendar.zone
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        return self.calendar.business_time_between(start, end)
 
     @property
     def stops_on_takeover(self) -> bool:

@@ -18,14 +18,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from handover.coaching import Coach
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
-from handover.relay import Relay, StaffInput
+from handover.relay import Relay
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged, CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
-from prima.core.staff import StaffVerb, desk_button
+from prima.core.staff import StaffInput, StaffVerb, desk_button
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords, add_event
 from prima.storage.models import OPEN, Case, Customer

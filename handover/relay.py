@@ -8,7 +8,6 @@ replies and edits find their counterpart after a restart.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,27 +19,11 @@ from prima.config import StaffSection
 from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
-from prima.core.staff import StaffRequest, StaffVerb, desk_button
+from prima.core.staff import StaffInput, StaffVerb, desk_button
 from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.repository import Repository, outgoing
-
-
-@dataclass(frozen=True, slots=True)
-class StaffInput:
-    """A message, edit or button press from someone in a chat the desk may serve."""
-
-    user_id: int
-    chat_id: int
-    thread_id: int | None
-    message_id: int | None
-    kind: str  # text | command | button | photo | document | voice | ...
-    text: str | None = None  # the text or caption
-    action: StaffRequest | None = None
-    reply_to: int | None = None  # the group message this one replies to
-    edited: bool = False
-    update_id: int | None = None
 
 
 class Relay:

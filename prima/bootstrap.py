@@ -14,14 +14,15 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.turns import Conversations
-from escalation.desk import SupervisorDesk
 from escalation.escalator import Channels, Escalator
 from escalation.policy import EscalationPolicy
 from handover.coaching import Coach
 from handover.desk import StaffDesk
+from handover.front import Desks
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.poster import DeskPoster
+from handover.supervisors import SupervisorDesk
 from nlu.client import RasaClient
 from nlu.environment import RasaEnvironment
 from nlu.server import LocalRasaServer
@@ -261,6 +262,10 @@ class Runtime:
             transcript=supervisors.transcript,
             clock=utc_now,
         )
+
+    def desks(self, supervisors: SupervisorDesk, staff: StaffDesk | None) -> Desks:
+        """The one front for staff: the supervisors' desk and, when configured, the staff desk."""
+        return Desks(supervisors=supervisors, staff=staff, roster=self.roster())
 
     def desk(self, sessions: async_sessionmaker[AsyncSession]) -> SupervisorDesk:
         return SupervisorDesk(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import Enum
 from typing import Any, Protocol
 
@@ -193,6 +193,15 @@ class CaseLadder(Protocol):
     def is_open(self, moment: datetime) -> bool:
         """Whether the office is open at `moment` by the ladder's calendar (holidays, cuti
         bersama, dated hours and breaks included)."""
+        ...
+
+    @property
+    def zone(self) -> tzinfo:
+        """The office's time zone: times shown to staff are in it."""
+        ...
+
+    def business_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Office time between two moments, by the ladder's calendar."""
         ...
 
 

@@ -75,6 +75,23 @@ class StaffRequest:
     reference: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StaffInput:
+    """A message, edit, command or button press from someone in a chat the desks may serve:
+    the staff group, or a private or group chat where a staff request was made."""
+
+    user_id: int
+    chat_id: int
+    thread_id: int | None
+    message_id: int | None
+    kind: str  # text | command | button | photo | document | voice | ...
+    text: str | None = None  # the text or caption
+    action: StaffRequest | None = None
+    reply_to: int | None = None  # the group message this one replies to
+    edited: bool = False
+    update_id: int | None = None
+
+
 def is_staff_data(data: str) -> bool:
     """Whether callback data belongs to a staff button (desk or alert)."""
     return data.startswith(tuple(_PREFIXES.values()))

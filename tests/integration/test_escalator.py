@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from bench.fakes.telegram import TOKEN, FakeTelegram
 from bot.escalator import run_escalator, telegram_sender
-from escalation.desk import StaffAction, staff_action
+from handover.supervisors import StaffAction, staff_action
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.core.complaint import Category

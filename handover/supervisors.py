@@ -1,7 +1,8 @@
-"""The supervisors' desk on Telegram: /cases, /case REF, /ack REF and the alert buttons.
+"""The supervisors' side of the desk: /cases, /case REF, /ack REF and the escalation alerts'
+buttons, in a private chat with the bot or a staff chat.
 
-Only configured supervisors (the people on the ladder) get answers; everyone else is told
-politely that the command is for supervisors, and the attempt is logged.
+Only configured supervisors (the roster's) get answers; everyone else is told politely that
+the command is for supervisors, and the attempt is logged.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from escalation.policy import EscalationPolicy
+from prima.core.ports import CaseLadder
 from prima.core.reply import Rendered, Reply
 from prima.core.roster import Member, Roster
 from prima.core.staff import Origin, StaffVerb, read_staff
@@ -57,7 +58,7 @@ class SupervisorDesk:
         self,
         *,
         sessions: async_sessionmaker[AsyncSession],
-        policy: EscalationPolicy,
+        policy: CaseLadder,
         roster: Roster,
         renderer: Renderer,
         language: str,
@@ -133,8 +134,8 @@ class SupervisorDesk:
             customer = await repo.customer_by_id(case.customer_id)
             ladder = await records.ladder_of(case.id)
             events = (await repo.timeline(case.id))[-TIMELINE_LIMIT:]
-        zone = self.policy.calendar.zone
-        business = self.policy.calendar.business_time_between(case.opened_at, now)
+        zone = self.policy.zone
+        business = self.policy.business_time_between(case.opened_at, now)
         return self._render(
             "supervisor_case",
             reference=case.reference,
@@ -201,7 +202,7 @@ class SupervisorDesk:
                     .limit(TRANSCRIPT_LIMIT)
                 )
             )
-        zone = self.policy.calendar.zone
+        zone = self.policy.zone
         messages = [
             {
                 "at": m.created_at.astimezone(zone),
