@@ -1,6 +1,6 @@
 """Benchmark: webhook mode with one or several bot processes on PostgreSQL and Redis.
 
-    python -m bench.webhook --customers 500 --instances 1,2 [--think 1]
+    python -m bench.webhook --customers 500 --instances 1,2 [--think 1] [--profile DIR]
 
 Each bot is its own `prima run --webhook` process; they share one PostgreSQL database, one
 Redis and one Rasa server. This process plays Telegram (it posts each update to the next
@@ -8,12 +8,15 @@ instance in turn, with the secret token) and the Bot API (the fake server the re
 to). Each simulated customer holds a whole conversation, answering each reply after a think
 time. Reported per run: reply latency p50/p95 (update posted -> reply received), sustained
 updates per second, peak RSS per bot process, and whether every reply arrived exactly once.
+With `--profile DIR`, each bot process and this one are sampled by py-spy during the load
+(`bench/profiling.py`), and where their samples go is printed after the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import tempfile
 import time
@@ -26,6 +29,7 @@ from bench.conversation import CONFIRM, SCRIPT, TURNS
 from bench.databases import temporary_postgresql
 from bench.fakes.instances import Bots, Telegram, pressed, said
 from bench.fakes.telegram import FakeTelegram
+from bench.profiling import Sampler, summary
 from bench.results import Latency, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
@@ -49,7 +53,12 @@ async def customer(
 
 
 async def bench(
-    customers: int, instances: int, rasa: LocalRasaServer, root: Path, think: float
+    customers: int,
+    instances: int,
+    rasa: LocalRasaServer,
+    root: Path,
+    think: float,
+    profile: Path | None = None,
 ) -> None:
     bot_api = FakeTelegram()
     await bot_api.start()
@@ -76,6 +85,17 @@ async def bench(
         async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as http:
             telegram = Telegram(bots.urls, http)
             latencies: list[float] = []
+            samplers = []
+            if profile is not None:
+                pids = {f"bot{i}": p.pid for i, p in enumerate(bots.processes)}
+                pids["generator"] = os.getpid()
+                if rasa.pid is not None:
+                    pids["rasa"] = rasa.pid
+                samplers = [
+                    Sampler(pid, profile / f"x{instances}-{name}.txt") for name, pid in pids.items()
+                ]
+                for sampler in samplers:
+                    await sampler.start()
             started = time.monotonic()
             await asyncio.gather(
                 *(
@@ -84,6 +104,8 @@ async def bench(
                 )
             )
             elapsed = time.monotonic() - started
+            for sampler in samplers:
+                await sampler.stop()
         rss = bots.peak_rss_mb()
         await bots.stop()
         await bot_api.stop()
@@ -97,6 +119,9 @@ async def bench(
         f"peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB",
         flush=True,
     )
+    for sampler in samplers:
+        if sampler.output.exists():
+            print(summary(sampler.output), flush=True)
     require_exactly_once(replies, updates, cases, customers)
 
 
@@ -105,6 +130,7 @@ async def main() -> None:
     parser.add_argument("--customers", type=int, default=500)
     parser.add_argument("--instances", default="1,2")
     parser.add_argument("--think", type=float, default=5.0)
+    parser.add_argument("--profile", type=Path, help="sample every process into this folder")
     args = parser.parse_args()
     runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
     model = runtime.ensure_model().model
@@ -115,7 +141,7 @@ async def main() -> None:
             for count in (int(n) for n in args.instances.split(",")):
                 run_root = root / f"x{count}"
                 run_root.mkdir()
-                await bench(args.customers, count, server, run_root, args.think)
+                await bench(args.customers, count, server, run_root, args.think, args.profile)
 
 
 if __name__ == "__main__":
