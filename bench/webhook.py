@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from redis.asyncio import Redis
 
 from bench.conversation import CONFIRM, SCRIPT, TURNS
@@ -59,6 +58,7 @@ async def bench(
     root: Path,
     think: float,
     profile: Path | None = None,
+    connections: int = 40,
 ) -> None:
     bot_api = FakeTelegram()
     await bot_api.start()
@@ -82,8 +82,7 @@ async def bench(
                 "telegram": {"max_messages_per_second": 1000},
             },
         )
-        async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=200)) as http:
-            telegram = Telegram(bots.urls, http)
+        async with Telegram(bots.urls, connections) as telegram:
             latencies: list[float] = []
             samplers = []
             if profile is not None:
@@ -131,6 +130,12 @@ async def main() -> None:
     parser.add_argument("--instances", default="1,2")
     parser.add_argument("--think", type=float, default=5.0)
     parser.add_argument("--profile", type=Path, help="sample every process into this folder")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=40,
+        help="deliveries open at once, as Telegram's webhook max_connections (1-100)",
+    )
     args = parser.parse_args()
     runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
     model = runtime.ensure_model().model
@@ -141,7 +146,15 @@ async def main() -> None:
             for count in (int(n) for n in args.instances.split(",")):
                 run_root = root / f"x{count}"
                 run_root.mkdir()
-                await bench(args.customers, count, server, run_root, args.think, args.profile)
+                await bench(
+                    args.customers,
+                    count,
+                    server,
+                    run_root,
+                    args.think,
+                    args.profile,
+                    args.connections,
+                )
 
 
 if __name__ == "__main__":

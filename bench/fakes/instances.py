@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import yaml
 
@@ -124,13 +125,30 @@ class Bots:
 
 class Telegram:
     """Posts updates to the bots' webhooks with increasing update ids, the next instance in
-    turn (or the one asked for), until one answers 200."""
+    turn (or the one asked for), until one answers 200.
 
-    def __init__(self, urls: list[str], client: httpx.AsyncClient) -> None:
-        self.urls, self.client = urls, client
+    Like Telegram, it keeps at most `connections` deliveries open at once (its webhook's
+    `max_connections`, default 40), over aiohttp: a light client, so that the load generator
+    is not what limits the bots."""
+
+    def __init__(self, urls: list[str], connections: int = 40) -> None:
+        self.urls = urls
+        self.connections = connections
+        self.session: aiohttp.ClientSession | None = None
         self.next_id = 1
         self.next_instance = 0
         self.refusals = 0  # 5xx and connection failures, retried
+
+    async def __aenter__(self) -> Telegram:
+        self.session = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=self.connections),
+            timeout=aiohttp.ClientTimeout(total=60),
+        )
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self.session is not None:
+            await self.session.close()
 
     def new_id(self) -> int:
         update_id, self.next_id = self.next_id, self.next_id + 1
@@ -143,17 +161,19 @@ class Telegram:
         if instance is None:
             instance = self.next_instance
             self.next_instance += 1
+        assert self.session is not None, "use `async with Telegram(...)`"
         for attempt in range(600):
             url = self.urls[(instance + attempt) % len(self.urls)]
             try:
-                answer = await self.client.post(
+                async with self.session.post(
                     url,
                     json={"update_id": update_id, **update},
                     headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-                )
-                if answer.status_code == 200:
-                    return update_id
-            except httpx.TransportError:
+                ) as answer:
+                    await answer.read()
+                    if answer.status == 200:
+                        return update_id
+            except (aiohttp.ClientError, TimeoutError):
                 pass
             self.refusals += 1
             await asyncio.sleep(0.2)

@@ -12,7 +12,6 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -121,8 +120,7 @@ async def test_two_instances_lose_nothing_double_nothing_keep_order(
     )
     repeats: list[int] = []
     try:
-        async with httpx.AsyncClient(timeout=60) as http:
-            poster = Telegram(bots.urls, http)
+        async with Telegram(bots.urls) as poster:
 
             async def outages() -> None:
                 await asyncio.sleep(2.0)
