@@ -2,12 +2,13 @@
 
     python -m bench.webhook --think 0 --customers 300 --instances 1 --profile reports/profile
 
-Each process is sampled (py-spy record, 100 Hz, native frames off, idle frames on) from the
-start of the load to its end, into folded stacks (`<name>.txt`: "frame;frame;... count"
-lines). `python -m bench.profiling FILE...` prints for each file where the process spends
-its samples: by package (the innermost frame of ours or of a library), and the functions
-that use most samples themselves. Idle samples (waiting in the event loop's select) are
-counted apart, so "busy" is the process's CPU.
+Each process is sampled (py-spy record, 100 Hz, busy threads only) from the start of the
+load to its end, into folded stacks (`<name>.txt`: "frame;frame;... count" lines).
+`python -m bench.profiling FILE... [--seconds S]` prints for each file where the process
+spends its CPU: by package (the innermost frame's module: a library, the standard library,
+or ours), by our code (the innermost frame of ours: which of our modules the time is spent
+for), and the functions that use most samples themselves. With the run's length, samples
+become a share of one core.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ import contextlib
 import re
 import signal
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
-_FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^:()]+)(?::\d+)?\)$")
-# Frames of a process waiting for work rather than doing it.
-_IDLE = ("select (selectors.py", "_run_once (asyncio/base_events.py", "epoll", "poll (")
+_FRAME = re.compile(r"^(?P<function>.*) \((?P<file>[^()]+?)(?::\d+)?\)$")
 OURS = ("prima", "actions", "escalation", "handover", "bot", "nlu", "bench")
+RATE = 100
 
 
 class Sampler:
@@ -34,8 +35,10 @@ class Sampler:
         self.pid = pid
         self.output = output
         self._process: asyncio.subprocess.Process | None = None
+        self.started = self.seconds = 0.0
 
     async def start(self) -> None:
+        self.started = time.monotonic()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self._process = await asyncio.create_subprocess_exec(
             str(Path(sys.executable).with_name("py-spy")),
@@ -43,10 +46,9 @@ class Sampler:
             "--pid",
             str(self.pid),
             "--rate",
-            "100",
+            str(RATE),
             "--format",
             "raw",
-            "--idle",
             "--nonblocking",
             "--output",
             str(self.output),
@@ -57,60 +59,83 @@ class Sampler:
     async def stop(self) -> None:
         if self._process is None:
             return
+        self.seconds = time.monotonic() - self.started
         with contextlib.suppress(ProcessLookupError):
             self._process.send_signal(signal.SIGINT)  # py-spy writes its output on SIGINT
         await self._process.wait()
 
 
+def _module(frame: str) -> str | None:
+    m = _FRAME.match(frame)
+    if m is None:
+        return None
+    path = m.group("file").replace("\\", "/")
+    parts = path.split("/")
+    if "site-packages" in parts:
+        parts = parts[parts.index("site-packages") + 1 :]
+    return "/".join(parts)
+
+
 def where(stack: list[str]) -> str:
-    """The package a sample is charged to: the innermost frame's top-level package."""
+    """The package a sample is charged to: the innermost frame's top-level module (ours by
+    module file: "actions/turns.py")."""
     for frame in reversed(stack):
-        m = _FRAME.match(frame)
-        if m is None:
+        path = _module(frame)
+        if path is None:
             continue
-        path = m.group("file").replace("\\", "/")
-        parts = path.split("/")
-        if "site-packages" in parts:
-            return parts[parts.index("site-packages") + 1]
-        if parts[0] in OURS:
-            return parts[0] + "/" + parts[1] if len(parts) > 1 else parts[0]
-        if path.endswith(".py"):
-            return "stdlib:" + parts[0].removesuffix(".py")
+        top = path.split("/")[0].removesuffix(".py")
+        if top in OURS:
+            return "/".join(path.split("/")[:2])
+        if top in sys.stdlib_module_names or top.startswith("<frozen"):
+            return f"stdlib:{top}"
+        return top
     return "other"
 
 
-def summary(path: Path, top: int = 15) -> str:
+def ours(stack: list[str]) -> str:
+    """Which of our modules a sample is spent for: the innermost frame of ours."""
+    for frame in reversed(stack):
+        path = _module(frame)
+        if path is not None and path.split("/")[0] in OURS:
+            return "/".join(path.split("/")[:2]) + ":" + frame.split(" (")[0]
+    return "(none of ours)"
+
+
+def summary(path: Path, seconds: float | None = None, top: int = 12) -> str:
     packages: Counter[str] = Counter()
+    callers: Counter[str] = Counter()
     functions: Counter[str] = Counter()
-    idle = busy = 0
+    total = 0
     for line in path.read_text(encoding="utf-8").splitlines():
         stack_text, _, count_text = line.rpartition(" ")
         if not count_text.isdigit():
             continue
         count = int(count_text)
         stack = stack_text.split(";")
-        if any(marker in stack[-1] for marker in _IDLE):
-            idle += count
-            continue
-        busy += count
+        total += count
         packages[where(stack)] += count
+        callers[ours(stack)] += count
         functions[stack[-1]] += count
-    total = idle + busy or 1
-    lines = [f"{path.name}: {busy} busy samples ({busy / total:.0%}), {idle} idle"]
-    lines.append("  by package (innermost frame):")
-    lines += [f"    {n / (busy or 1):6.1%}  {name}" for name, n in packages.most_common(top)]
-    lines.append("  functions by own samples:")
-    lines += [f"    {n / (busy or 1):6.1%}  {name}" for name, n in functions.most_common(top)]
+    cpu = f", {total / (RATE * seconds):.0%} of a core over {seconds:.0f} s" if seconds else ""
+    lines = [f"{path.name}: {total} samples{cpu}"]
+    for title, counter in (
+        ("by package (innermost frame)", packages),
+        ("by our code (innermost frame of ours)", callers),
+        ("functions by own samples", functions),
+    ):
+        lines.append(f"  {title}:")
+        lines += [f"    {n / (total or 1):6.1%}  {name}" for name, n in counter.most_common(top)]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
-    parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--seconds", type=float, help="the run's length (CPU share)")
+    parser.add_argument("--top", type=int, default=12)
     args = parser.parse_args(argv)
     for path in args.files:
-        print(summary(path, args.top))
+        print(summary(path, args.seconds, args.top))
     return 0
 
 

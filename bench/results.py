@@ -5,6 +5,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
+import asyncpg  # type: ignore[import-untyped]
+from redis.asyncio import Redis
+
+from bench.databases import POSTGRES_ADMIN
 from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case
 from prima.storage.repository import Repository
@@ -40,3 +44,36 @@ def require_exactly_once(replies: int, updates: int, cases: int, conversations: 
     """Every update got one reply and every conversation one case; else the run failed."""
     if replies != updates or cases != conversations:
         raise SystemExit("lost or duplicated replies")
+
+
+@dataclass(frozen=True, slots=True)
+class Traffic:
+    """What a run asked of PostgreSQL and Redis so far: transactions in its database, and
+    Redis commands (the whole server's: the run is alone on it)."""
+
+    transactions: int
+    redis_commands: int
+
+    @classmethod
+    async def now(cls, database: str, redis_url: str) -> Traffic:
+        name = database.rsplit("/", 1)[-1]
+        connection = await asyncpg.connect(POSTGRES_ADMIN)
+        try:
+            await connection.execute("SELECT pg_stat_clear_snapshot()")  # a fresh view
+            xacts = await connection.fetchval(
+                "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = $1",
+                name,
+            )
+        finally:
+            await connection.close()
+        client = Redis.from_url(redis_url)
+        try:
+            info = await client.info("stats")
+        finally:
+            await client.aclose()
+        return cls(int(xacts or 0), int(info["total_commands_processed"]))
+
+    def per_update(self, before: Traffic, updates: int) -> str:
+        xacts = (self.transactions - before.transactions) / updates
+        redis = (self.redis_commands - before.redis_commands) / updates
+        return f"per update {xacts:.1f} PostgreSQL transactions, {redis:.1f} Redis commands"

@@ -29,7 +29,7 @@ from bench.databases import temporary_postgresql
 from bench.fakes.instances import Bots, Telegram, pressed, said
 from bench.fakes.telegram import FakeTelegram
 from bench.profiling import Sampler, summary
-from bench.results import Latency, cases_opened, require_exactly_once
+from bench.results import Latency, Traffic, cases_opened, require_exactly_once
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -95,6 +95,7 @@ async def bench(
                 ]
                 for sampler in samplers:
                     await sampler.start()
+            before = await Traffic.now(database, redis_url)
             started = time.monotonic()
             await asyncio.gather(
                 *(
@@ -103,6 +104,7 @@ async def bench(
                 )
             )
             elapsed = time.monotonic() - started
+            traffic = await Traffic.now(database, redis_url)
             for sampler in samplers:
                 await sampler.stop()
         rss = bots.peak_rss_mb()
@@ -115,12 +117,13 @@ async def bench(
         f"{instances} instance(s): {customers} customers (think {think:g} s), {updates} updates "
         f"in {elapsed:.1f} s = {updates / elapsed:.0f} updates/s; {Latency.of(latencies)}; "
         f"replies {replies}/{updates}, cases {cases}/{customers}; "
-        f"peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB",
+        f"peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB; "
+        f"{traffic.per_update(before, updates)}",
         flush=True,
     )
     for sampler in samplers:
         if sampler.output.exists():
-            print(summary(sampler.output), flush=True)
+            print(summary(sampler.output, sampler.seconds), flush=True)
     require_exactly_once(replies, updates, cases, customers)
 
 
