@@ -20,6 +20,7 @@ import os
 import random
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from redis.asyncio import Redis
@@ -109,6 +110,11 @@ async def bench(
                 await sampler.stop()
         rss = bots.peak_rss_mb()
         await bots.stop()
+        warnings = Counter(
+            line.split(" ", 3)[-1][:90]
+            for line in bots.logged().splitlines()
+            if " WARNING " in line or " ERROR " in line
+        )
         await bot_api.stop()
         cases = await cases_opened(database)
     replies = sum(len(bot_api.sent[200_000 + n]) for n in range(customers))
@@ -121,6 +127,8 @@ async def bench(
         f"{traffic.per_update(before, updates)}",
         flush=True,
     )
+    for text, count in warnings.most_common(5):
+        print(f"  bots logged {count} x: {text}", flush=True)
     for sampler in samplers:
         if sampler.output.exists():
             print(summary(sampler.output, sampler.seconds), flush=True)

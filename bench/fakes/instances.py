@@ -135,13 +135,16 @@ class Telegram:
         self.urls = urls
         self.connections = connections
         self.session: aiohttp.ClientSession | None = None
+        # First come, first served (aiohttp's own connection limit wakes its waiters in no
+        # fair order, which starved some deliveries for seconds with two instances).
+        self.open = asyncio.Semaphore(connections)
         self.next_id = 1
         self.next_instance = 0
         self.refusals = 0  # 5xx and connection failures, retried
 
     async def __aenter__(self) -> Telegram:
         self.session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(limit=self.connections),
+            connector=aiohttp.TCPConnector(limit=0),
             timeout=aiohttp.ClientTimeout(total=60),
         )
         return self
@@ -165,11 +168,14 @@ class Telegram:
         for attempt in range(600):
             url = self.urls[(instance + attempt) % len(self.urls)]
             try:
-                async with self.session.post(
-                    url,
-                    json={"update_id": update_id, **update},
-                    headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-                ) as answer:
+                async with (
+                    self.open,
+                    self.session.post(
+                        url,
+                        json={"update_id": update_id, **update},
+                        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+                    ) as answer,
+                ):
                     await answer.read()
                     if answer.status == 200:
                         return update_id

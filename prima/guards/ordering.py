@@ -5,11 +5,14 @@ delivery to settle."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from prima.core.ports import Flood, Guards
+
+logger = logging.getLogger(__name__)
 
 # An update being handled is marked for this long; if the handler dies, the mark expires and
 # Telegram's redelivery is processed (the database then rules out a double effect).
@@ -83,6 +86,12 @@ async def ordered_turn(
         if first is None or first >= update_id:
             break
         if time.monotonic() > deadline:
+            logger.warning(
+                "update %s waited %.0f s for update %s of its chat; going ahead",
+                update_id,
+                ORDER_WAIT_SECONDS,
+                first,
+            )
             await forget_older()  # lost (a crashed instance, a failure never redelivered)
             break
         await held.aclose()
