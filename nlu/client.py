@@ -1,13 +1,18 @@
-"""The app's client for a Rasa NLU server: `POST /model/parse` over HTTP."""
+"""The app's client for a Rasa NLU server: `POST /model/parse` over HTTP (aiohttp).
+
+aiohttp, not httpx: a parse is one request per customer message, and under load httpx's
+request cost was about a tenth of the bot's CPU (`python -m bench.webhook --profile`,
+docs/benchmarks.md)."""
 
 from __future__ import annotations
 
 import asyncio
+import json as json_module
 import logging
 import random
 from typing import Any
 
-import httpx
+import aiohttp
 
 from nlu.response import MalformedResponseError, classification_from_rasa
 from prima.core.complaint import Classification
@@ -38,7 +43,6 @@ class RasaClient:
         max_retries: int = 3,
         max_text_length: int = 2000,
         backoff_seconds: float = 0.2,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._token = token
         self._threshold = threshold
@@ -46,16 +50,22 @@ class RasaClient:
         self._max_retries = max_retries
         self._max_text_length = max_text_length
         self._backoff = backoff_seconds
-        self._http = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"),
-            timeout=httpx.Timeout(timeout),
-            transport=transport,
-            headers={"User-Agent": "prima-nlu-client"},
-        )
+        self._base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._http: aiohttp.ClientSession | None = None  # made in the running event loop
 
     @property
     def base_url(self) -> str:
-        return str(self._http.base_url)
+        return self._base_url
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession(
+                timeout=self._timeout,
+                headers={"User-Agent": "prima-nlu-client"},
+                connector=aiohttp.TCPConnector(limit=100),
+            )
+        return self._http
 
     async def classify(self, text: str, *, patient: bool = True) -> Classification:
         """Classify one message. Raises EmptyTextError for nothing to classify, NLUError when
@@ -90,7 +100,8 @@ class RasaClient:
         return bool(status.get("model_file"))
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http is not None:
+            await self._http.close()
 
     async def __aenter__(self) -> RasaClient:
         return self
@@ -109,8 +120,11 @@ class RasaClient:
                 delay = self._backoff * (2 ** (attempt - 1)) * (0.5 + random.random())
                 await asyncio.sleep(delay)
             try:
-                response = await self._http.request(method, path, json=json, params=params)
-            except httpx.TransportError as exc:
+                async with self._session().request(
+                    method, self._base_url + path, json=json, params=params
+                ) as response:
+                    status, body = response.status, await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 last_problem = f"{type(exc).__name__}: {exc}"
                 logger.warning(
                     "NLU %s %s failed (attempt %d/%d): %s",
@@ -121,23 +135,23 @@ class RasaClient:
                     last_problem,
                 )
                 continue
-            if response.status_code in _RETRYABLE_STATUS:
-                last_problem = f"HTTP {response.status_code}"
+            if status in _RETRYABLE_STATUS:
+                last_problem = f"HTTP {status}"
                 logger.warning(
                     "NLU %s %s answered %d (attempt %d/%d)",
                     method,
                     path,
-                    response.status_code,
+                    status,
                     attempt + 1,
                     attempts,
                 )
                 continue
-            if response.status_code in (401, 403):
+            if status in (401, 403):
                 raise NLUError("the NLU server refused the auth token (check RASA_TOKEN)")
-            if response.status_code >= 400:
-                raise NLUError(f"the NLU server answered HTTP {response.status_code}")
+            if status >= 400:
+                raise NLUError(f"the NLU server answered HTTP {status}")
             try:
-                return response.json()
+                return json_module.loads(body)
             except ValueError as exc:
                 raise NLUError("the NLU server answered with something other than JSON") from exc
         raise NLUUnavailableError(

@@ -1,10 +1,14 @@
-"""The NLU client's HTTP behaviour: retries, auth, errors. (Against the real server: see
-tests/integration/test_nlu_server.py.)"""
+"""The NLU client's HTTP behaviour: retries, auth, errors, against a small local HTTP server.
+(Against the real Rasa server: see tests/integration/test_nlu_server.py.)"""
 
-import json
+from __future__ import annotations
 
-import httpx
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
 import pytest
+from aiohttp import web
 
 from nlu.client import NLUUnavailableError, RasaClient
 from nlu.server import free_port
@@ -18,36 +22,47 @@ PARSED = {
     "intent_ranking": [{"name": "complaint_mechanical", "confidence": 0.95}],
     "entities": [],
 }
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-def client_for(handler: httpx.MockTransport, **options: float) -> RasaClient:
-    return RasaClient(
-        "http://nlu.test", token="s3cret", backoff_seconds=0.001, transport=handler, **options
-    )  # type: ignore[arg-type]
+@asynccontextmanager
+async def client_for(handle: Handler, **options: float) -> AsyncIterator[RasaClient]:
+    """A client of a local server that answers every request with `handle`."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with RasaClient(
+            f"http://127.0.0.1:{port}", token="s3cret", backoff_seconds=0.001, **options
+        ) as client:  # type: ignore[arg-type]
+            yield client
+    finally:
+        await runner.cleanup()
 
 
 async def test_sends_the_cleaned_text_and_the_token() -> None:
-    seen: list[httpx.Request] = []
+    seen: list[tuple[str, str | None, object]] = []
 
-    def handle(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=PARSED)
+    async def handle(request: web.Request) -> web.Response:
+        seen.append((request.path, request.query.get("token"), await request.json()))
+        return web.json_response(PARSED)
 
-    async with client_for(httpx.MockTransport(handle)) as client:
+    async with client_for(handle) as client:
         result = await client.classify("  AC\x00mati  ")
     assert result.category is Category.MECHANICAL
-    assert seen[0].url.path == "/model/parse"
-    assert seen[0].url.params["token"] == "s3cret"
-    assert json.loads(seen[0].content) == {"text": "AC mati"}
+    assert seen == [("/model/parse", "s3cret", {"text": "AC mati"})]
 
 
 async def test_transient_failures_are_retried() -> None:
-    answers = [httpx.Response(503), httpx.Response(502), httpx.Response(200, json=PARSED)]
+    answers = [web.Response(status=503), web.Response(status=502), web.json_response(PARSED)]
 
-    def handle(request: httpx.Request) -> httpx.Response:
+    async def handle(request: web.Request) -> web.Response:
         return answers.pop(0)
 
-    async with client_for(httpx.MockTransport(handle)) as client:
+    async with client_for(handle) as client:
         result = await client.classify("AC mati")
     assert result.intent == "complaint_mechanical"
     assert answers == []
@@ -56,13 +71,14 @@ async def test_transient_failures_are_retried() -> None:
 async def test_timeouts_are_retried_then_reported_as_unavailable() -> None:
     calls = 0
 
-    def handle(request: httpx.Request) -> httpx.Response:
+    async def handle(request: web.Request) -> web.Response:
         nonlocal calls
         calls += 1
-        raise httpx.ReadTimeout("slow", request=request)
+        await asyncio.sleep(2)
+        return web.json_response(PARSED)
 
-    async with client_for(httpx.MockTransport(handle), max_retries=2) as client:
-        with pytest.raises(NLUUnavailableError, match="ReadTimeout"):
+    async with client_for(handle, max_retries=2, timeout=0.1) as client:
+        with pytest.raises(NLUUnavailableError, match="Timeout"):
             await client.classify("AC mati")
     assert calls == 3
 
@@ -70,31 +86,37 @@ async def test_timeouts_are_retried_then_reported_as_unavailable() -> None:
 async def test_a_refused_token_is_not_retried() -> None:
     calls = 0
 
-    def handle(request: httpx.Request) -> httpx.Response:
+    async def handle(request: web.Request) -> web.Response:
         nonlocal calls
         calls += 1
-        return httpx.Response(401, json={"message": "User is not authenticated."})
+        return web.json_response({"message": "User is not authenticated."}, status=401)
 
-    async with client_for(httpx.MockTransport(handle)) as client:
+    async with client_for(handle) as client:
         with pytest.raises(NLUError, match="RASA_TOKEN"):
             await client.classify("AC mati")
     assert calls == 1
 
 
 async def test_non_json_and_malformed_answers_are_errors() -> None:
-    async with client_for(httpx.MockTransport(lambda r: httpx.Response(200, text="<html>"))) as c:
+    async def html(request: web.Request) -> web.Response:
+        return web.Response(text="<html>")
+
+    async def a_list(request: web.Request) -> web.Response:
+        return web.json_response([1])
+
+    async with client_for(html) as client:
         with pytest.raises(NLUError, match="other than JSON"):
-            await c.classify("AC mati")
-    async with client_for(httpx.MockTransport(lambda r: httpx.Response(200, json=[1]))) as c:
+            await client.classify("AC mati")
+    async with client_for(a_list) as client:
         with pytest.raises(NLUError, match="unexpected answer"):
-            await c.classify("AC mati")
+            await client.classify("AC mati")
 
 
 async def test_empty_text_never_reaches_the_server() -> None:
-    def handle(request: httpx.Request) -> httpx.Response:
+    async def handle(request: web.Request) -> web.Response:
         raise AssertionError("no request expected")
 
-    async with client_for(httpx.MockTransport(handle)) as client:
+    async with client_for(handle) as client:
         with pytest.raises(EmptyTextError):
             await client.classify(" \n ")
 
