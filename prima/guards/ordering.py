@@ -22,14 +22,14 @@ SEEN_SECONDS = 24 * 3600
 # reached another instance first, or a crashed one) before it is handled anyway.
 ORDER_WAIT_SECONDS = 10.0
 _SETTLE_POLL_SECONDS = 0.02
-_ORDER_POLL_SECONDS = 0.003
+ORDER_POLL_SECONDS = 0.003
 
 
 @asynccontextmanager
 async def composed_turn(
     guards: Guards, chat_id: int, update_id: int | None, ordered: bool
 ) -> AsyncIterator[Flood]:
-    """`Guards.turn` from the guard's parts (in process, and Redis's ordered turns)."""
+    """`Guards.turn` from the guard's parts (the in-process guards; Redis has its scripts)."""
     done = False
     try:
         lock = (
@@ -95,7 +95,7 @@ async def ordered_turn(
             await forget_older()  # lost (a crashed instance, a failure never redelivered)
             break
         await held.aclose()
-        await asyncio.sleep(_ORDER_POLL_SECONDS)
+        await asyncio.sleep(ORDER_POLL_SECONDS)
     async with held:
         yield
     await unregister()

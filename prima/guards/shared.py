@@ -15,14 +15,14 @@ from redis.asyncio import Redis
 from redis.exceptions import LockError, RedisError
 
 from prima.core.ports import SETTLE_SECONDS, Flood
-from prima.guards.ordering import (
-    IN_FLIGHT_SECONDS,
-    SEEN_SECONDS,
-    composed_turn,
-    ordered_turn,
-    wait_settled,
+from prima.guards import ordering
+from prima.guards.ordering import IN_FLIGHT_SECONDS, SEEN_SECONDS, ordered_turn, wait_settled
+from prima.guards.scripts import (
+    LOCK_AND_COUNT,
+    ORDERED_LOCK_AND_COUNT,
+    ORDERED_UNLOCK_AND_MARK,
+    UNLOCK_AND_MARK,
 )
-from prima.guards.scripts import LOCK_AND_COUNT, UNLOCK_AND_MARK
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,8 @@ class RedisGuards:
         self._prefix = prefix
         self._lock_and_count = redis.register_script(LOCK_AND_COUNT)
         self._unlock_and_mark = redis.register_script(UNLOCK_AND_MARK)
+        self._ordered_lock = redis.register_script(ORDERED_LOCK_AND_COUNT)
+        self._ordered_unlock = redis.register_script(ORDERED_UNLOCK_AND_MARK)
 
     # One place for the key names: the turn's scripts and redis-py's lock must agree.
     def _lock_key(self, chat_id: int) -> str:
@@ -52,6 +54,9 @@ class RedisGuards:
 
     def _flood_key(self, chat_id: int, window: int) -> str:
         return f"{self._prefix}:flood:{chat_id}:{window}"
+
+    def _queue_key(self, chat_id: int) -> str:
+        return f"{self._prefix}:turns:{chat_id}"
 
     @asynccontextmanager
     async def chat_lock(self, chat_id: int) -> AsyncIterator[None]:
@@ -75,8 +80,68 @@ class RedisGuards:
         self, chat_id: int, update_id: int | None, *, ordered: bool = False
     ) -> AbstractAsyncContextManager[Flood]:
         if ordered and update_id is not None:
-            return composed_turn(self, chat_id, update_id, ordered)
+            return self._ordered_turn(chat_id, update_id)
         return self._turn(chat_id, update_id)
+
+    @asynccontextmanager
+    async def _ordered_turn(self, chat_id: int, update_id: int) -> AsyncIterator[Flood]:
+        """`turn` in update order (`chat_turn`'s rules) in two round trips: one script
+        registers the update and, when no earlier update of the chat is waiting, takes the
+        lock and counts the message; another releases the lock, marks the update and, when
+        its turn was done, takes it off the chat's queue."""
+        queue, lock = self._queue_key(chat_id), self._lock_key(chat_id)
+        window = int(time.time() // self._seconds)
+        counter = self._flood_key(chat_id, window)
+        token = secrets.token_hex(8)
+        started = time.monotonic()
+        forget = False
+        try:
+            while True:
+                count = int(
+                    await self._ordered_lock(
+                        keys=[queue, lock, counter],
+                        args=[
+                            update_id,
+                            token,
+                            LOCK_SECONDS * 1000,
+                            int(self._seconds) + 1,
+                            int(LOCK_SECONDS * 2),
+                            1 if forget else 0,
+                        ],
+                    )
+                )
+                if count >= 0:
+                    break
+                waited = time.monotonic() - started
+                if count == -2:  # an earlier update of the chat has not been handled yet
+                    if waited > ordering.ORDER_WAIT_SECONDS:
+                        logger.warning(
+                            "update %s waited %.0f s for an earlier update of its chat; "
+                            "going ahead",
+                            update_id,
+                            waited,
+                        )
+                        forget = True  # lost: a crashed instance, a failure never redelivered
+                        continue
+                    await asyncio.sleep(ordering.ORDER_POLL_SECONDS)
+                    continue
+                if waited > LOCK_WAIT_SECONDS:
+                    raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
+                await asyncio.sleep(_LOCK_POLL_SECONDS)
+        except BaseException:
+            await self.end_update(update_id, done=False)  # free for a redelivery
+            raise
+        done = False
+        try:
+            yield await self._verdict(chat_id, window, count)
+            done = True
+        finally:
+            held = await self._ordered_unlock(
+                keys=[lock, self._update_key(update_id), queue],
+                args=[token, "done" if done else "failed", SEEN_SECONDS, update_id],
+            )
+            if not held:
+                logger.warning("a chat lock expired before its turn finished")
 
     @asynccontextmanager
     async def _turn(self, chat_id: int, update_id: int | None) -> AsyncIterator[Flood]:
@@ -117,7 +182,7 @@ class RedisGuards:
                 logger.warning("a chat lock expired before its turn finished")
 
     def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
-        queue = f"{self._prefix}:turns:{chat_id}"
+        queue = self._queue_key(chat_id)
 
         async def register() -> None:
             async with self.redis.pipeline(transaction=True) as pipe:

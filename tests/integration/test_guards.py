@@ -176,3 +176,55 @@ async def test_a_turn_waits_for_the_chats_other_turns_and_locks(guards: Guards) 
     await asyncio.gather(holder, first, second)
     assert sorted(order[1:3]) in (["a in", "a out"], ["b in", "b out"])
     assert order[1][0] == order[2][0]  # one turn at a time
+
+
+async def test_ordered_turns_go_in_update_order_and_count_the_flood(guards: Guards) -> None:
+    """The turn the webhook takes (`ordered=True`): the earlier update goes first whichever
+    asked first, each turn gets its flood verdict, and a done update is marked seen."""
+    order: list[int] = []
+    released = asyncio.Event()
+
+    async def busy() -> None:
+        async with guards.chat_lock(9):
+            await released.wait()
+
+    async def turn(update_id: int) -> Flood:
+        async with guards.turn(9, update_id, ordered=True) as flood:
+            order.append(update_id)
+            await asyncio.sleep(0.01)
+        return flood
+
+    holder = asyncio.create_task(busy())
+    await asyncio.sleep(0.02)
+    later = asyncio.create_task(turn(31))
+    await asyncio.sleep(0.02)
+    earlier = asyncio.create_task(turn(30))
+    await asyncio.sleep(0.02)
+    released.set()
+    verdicts = await asyncio.gather(later, earlier)
+    await holder
+    assert order == [30, 31]
+    assert verdicts == [Flood.ALLOW, Flood.ALLOW]
+    assert not await guards.begin_update(30)  # done: a redelivery is a duplicate
+
+
+async def test_an_ordered_turn_that_fails_keeps_its_place(
+    guards: Guards, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed turn frees its update for a redelivery and keeps its place: the chat's next
+    update waits for it (here: until the order wait runs out, then goes ahead)."""
+    import prima.guards.ordering
+
+    monkeypatch.setattr(prima.guards.ordering, "ORDER_WAIT_SECONDS", 0.2)
+    with pytest.raises(RuntimeError):
+        async with guards.turn(12, 40, ordered=True):
+            raise RuntimeError("the turn failed")
+    assert await guards.begin_update(40)  # free for its redelivery
+    await guards.end_update(40, done=False)
+    started = asyncio.get_running_loop().time()
+    async with guards.turn(12, 41, ordered=True):
+        waited = asyncio.get_running_loop().time() - started
+    assert 0.15 < waited < 5
+    started = asyncio.get_running_loop().time()
+    async with guards.turn(12, 42, ordered=True):  # the lost one is forgotten
+        assert asyncio.get_running_loop().time() - started < 0.1
