@@ -8,8 +8,10 @@ instance in turn, with the secret token) and the Bot API (the fake server the re
 to). Each simulated customer holds a whole conversation, answering each reply after a think
 time. Reported per run: reply latency p50/p95 (update posted -> reply received), sustained
 updates per second, peak RSS per bot process, and whether every reply arrived exactly once.
-With `--profile DIR`, each bot process and this one are sampled by py-spy during the load
-(`bench/profiling.py`), and where their samples go is printed after the run.
+Also reported: PostgreSQL transactions, Redis commands and the bots' CPU time per update.
+With `--pin`, bot i runs on CPU i only. With `--profile DIR`, each bot process and this one
+are sampled by py-spy during the load (`bench/profiling.py`), and where their samples go is
+printed after the run.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ async def bench(
     think: float,
     profile: Path | None = None,
     connections: int = 40,
+    pin: bool = False,
 ) -> None:
     bot_api = FakeTelegram()
     await bot_api.start()
@@ -82,6 +85,7 @@ async def bench(
                 "conversation": {"flood_messages": 100},
                 "telegram": {"max_messages_per_second": 1000},
             },
+            pin=pin,
         )
         async with Telegram(bots.urls, connections) as telegram:
             latencies: list[float] = []
@@ -97,6 +101,7 @@ async def bench(
                 for sampler in samplers:
                     await sampler.start()
             before = await Traffic.now(database, redis_url)
+            cpu_before = bots.cpu_seconds()
             started = time.monotonic()
             await asyncio.gather(
                 *(
@@ -106,6 +111,7 @@ async def bench(
             )
             elapsed = time.monotonic() - started
             traffic = await Traffic.now(database, redis_url)
+            cpu = [b - a for a, b in zip(cpu_before, bots.cpu_seconds(), strict=True)]
             for sampler in samplers:
                 await sampler.stop()
         rss = bots.peak_rss_mb()
@@ -124,7 +130,9 @@ async def bench(
         f"in {elapsed:.1f} s = {updates / elapsed:.0f} updates/s; {Latency.of(latencies)}; "
         f"replies {replies}/{updates}, cases {cases}/{customers}; "
         f"peak RSS per bot {', '.join(f'{r:.0f}' for r in rss)} MB; "
-        f"{traffic.per_update(before, updates)}",
+        f"{traffic.per_update(before, updates)}, "
+        f"{1000 * sum(cpu) / updates:.1f} ms of bot CPU "
+        f"(bots at {', '.join(f'{c / elapsed:.0%}' for c in cpu)} of a core)",
         flush=True,
     )
     for text, count in warnings.most_common(5):
@@ -147,6 +155,9 @@ async def main() -> None:
         default=40,
         help="deliveries open at once, as Telegram's webhook max_connections (1-100)",
     )
+    parser.add_argument(
+        "--pin", action="store_true", help="bot i runs on CPU i only (taskset): one core each"
+    )
     args = parser.parse_args()
     runtime = Runtime(Settings(_env_file=None), ServiceConfig())  # type: ignore[call-arg]
     model = runtime.ensure_model().model
@@ -165,6 +176,7 @@ async def main() -> None:
                     args.think,
                     args.profile,
                     args.connections,
+                    args.pin,
                 )
 
 

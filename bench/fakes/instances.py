@@ -52,7 +52,9 @@ class Bots:
         rasa_url: str,
         rasa_token: str,
         config: dict[str, Any] | None = None,
+        pin: bool = False,
     ) -> None:
+        """Start `count` bots; with `pin`, bot i runs on CPU i (mod the CPUs) only."""
         config_file = root / "config.yml"
         config_file.write_text(yaml.safe_dump(config or {}), encoding="utf-8")
         for number in range(count):
@@ -74,7 +76,9 @@ class Bots:
             }
             flags = [] if number == 0 else ["--no-escalator"]  # one escalator is enough
             log = (root / f"bot{number}.log").open("wb")
+            pinned = ["taskset", "-c", str(number % (os.cpu_count() or 1))] if pin else []
             process = await asyncio.create_subprocess_exec(
+                *pinned,
                 sys.executable,
                 "-m",
                 "prima.cli",
@@ -114,6 +118,9 @@ class Bots:
 
     def peak_rss_mb(self) -> list[float]:
         return [peak_rss_mb(p.pid) for p in self.processes]
+
+    def cpu_seconds(self) -> list[float]:
+        return [cpu_seconds(p.pid) for p in self.processes]
 
     async def stop(self) -> list[int]:
         """SIGTERM, as a container runtime stops them; their exit codes."""
@@ -219,3 +226,13 @@ def peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The CPU time a process has used so far (user + system), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    # Fields 14 and 15 of /proc/<pid>/stat (utime, stime), counted after the ")".
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
