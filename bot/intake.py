@@ -26,8 +26,9 @@ logger = logging.getLogger(__name__)
 
 # The key a bare stand-in carries (PTB keeps unknown keys in `Update.api_kwargs`).
 UNREADABLE = "prima_unreadable"
-# What PTB raises on a shape it does not know: missing required fields, wrong types.
-READ_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+# Whatever PTB raises on a shape it does not know (missing fields, wrong types, a date out of
+# range): any of it makes the update unreadable, never the whole batch.
+READ_ERRORS = (Exception,)
 
 
 def skipped(number: object, mode: str) -> None:

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.api import markup, says, translated
 from handover.ports import Rejected, TopicClosed, TopicGone
-from prima.core.staff import StaffInput, is_staff_data, read_staff
+from prima.core.staff import Origin, StaffInput, is_staff_data, read_staff
 
 # Telegram's words for a topic that is gone or closed.
 _GONE = ("message thread not found", "topic_deleted", "thread not found", "topic not found")
@@ -54,6 +54,8 @@ def staff_input_from(update: Update, staff_chat: int | None) -> StaffInput | Non
         return None
     text = message.text if message.text is not None else message.caption
     action = read_staff(message.text) if message.text and message.text.startswith("/") else None
+    if action is not None and action.origin is Origin.SUPERVISOR and update.edited_message:
+        action = None  # an edited message is no supervisor's command (a customer's edit stays one)
     if message.chat.id != staff_chat and action is None:
         return None
     if message.chat.id == staff_chat and _service(message):

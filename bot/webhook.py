@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-import json
 import logging
 from typing import Any
 
@@ -50,7 +49,7 @@ def webhook_app(bot: Serving, secret: str, path: str) -> web.Application:
         try:
             data = await request.json()
             update = Update.de_json(data, bot.application.bot)
-        except (json.JSONDecodeError, *READ_ERRORS):
+        except READ_ERRORS:  # not JSON, or no update this version can read
             # Any answer but 2xx makes Telegram deliver it again, and again: an update this
             # version cannot read (a newer Bot API's shape, say) is logged, counted, skipped.
             skipped(data.get("update_id") if isinstance(data, dict) else None, "webhook")

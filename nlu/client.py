@@ -121,11 +121,12 @@ class RasaClient:
                 await asyncio.sleep(delay)
             try:
                 async with self._session().request(
-                    method, self._base_url + path, json=json, params=params
+                    method, self._base_url + path, json=json, params=params, allow_redirects=False
                 ) as response:
                     status, body = response.status, await response.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
-                last_problem = f"{type(exc).__name__}: {exc}"
+                # The error's type only: its text may hold the URL, and the token with it.
+                last_problem = type(exc).__name__
                 logger.warning(
                     "NLU %s %s failed (attempt %d/%d): %s",
                     method,

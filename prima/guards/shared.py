@@ -129,7 +129,12 @@ class RedisGuards:
                     raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
                 await asyncio.sleep(_LOCK_POLL_SECONDS)
         except BaseException:
-            await self.end_update(update_id, done=False)  # free for a redelivery
+            # Free for a redelivery, keeping its place; and if the script took the lock just
+            # as this was interrupted (a cancelled request), let go of it now, not in 60 s.
+            await self._ordered_unlock(
+                keys=[lock, self._update_key(update_id), queue],
+                args=[token, "failed", SEEN_SECONDS, update_id],
+            )
             raise
         done = False
         try:
@@ -166,8 +171,10 @@ class RedisGuards:
                     raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
                 await asyncio.sleep(_LOCK_POLL_SECONDS)
         except BaseException:
-            if update_id is not None:
-                await self.end_update(update_id, done=False)  # free for a redelivery
+            # Free for a redelivery; and a lock taken just as this was interrupted goes too.
+            await self._unlock_and_mark(
+                keys=[lock, update], args=[token, "none" if update_id is None else "failed", 0]
+            )
             raise
         done = False
         try:
