@@ -114,6 +114,9 @@ class StaffDesk:
         if staff.action is None:
             if staff.kind == "command":
                 return [self._say("desk_usage")]
+            if staff.kind == "button":  # a button this version cannot read: never relayed
+                logger.info("staff desk: a desk button it cannot read was pressed; ignored")
+                return []
             return await self._message(staff, member, case)
         action = staff.action
         match action.verb:

@@ -188,6 +188,13 @@ async def test_handover_take_relay_coach_transfer_release_resolve(desk_bot: Runn
     )
     assert "📝" in noted.text
 
+    # A desk button this version cannot read (an old card's, say) is never relayed: not even
+    # tried as a copy of the pressed message to the customer.
+    copies = len(telegram.params["copyMessage"])
+    telegram.staff_press(RINA, STAFF, thread, f"desk:old:{reference}")
+    await quiet_for_customer(telegram, 0.5)
+    assert len(telegram.params["copyMessage"]) == copies
+
     # Coaching: a damaging phrase is held, with better wording; an edit that reads well goes.
     count, shown = len(telegram.sent[CUSTOMER]), len(telegram.in_topic(STAFF, thread))
     held = telegram.staff_says(
