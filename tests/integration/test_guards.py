@@ -228,3 +228,27 @@ async def test_an_ordered_turn_that_fails_keeps_its_place(
     started = asyncio.get_running_loop().time()
     async with guards.turn(12, 42, ordered=True):  # the lost one is forgotten
         assert asyncio.get_running_loop().time() - started < 0.1
+
+
+async def test_a_turn_interrupted_as_it_took_the_lock_lets_go_of_it() -> None:
+    """The lock script ran on Redis, but its answer never arrived (the request was cancelled,
+    the connection dropped): the chat is not left locked until the lock expires."""
+    redis = Redis.from_url("redis://127.0.0.1:6379/10")
+    await redis.flushdb()
+    guards = RedisGuards(redis, flood_messages=3, flood_seconds=30)
+    script = guards._ordered_lock
+
+    async def ran_then_lost(*args: object, **kwargs: object) -> object:
+        await script(*args, **kwargs)
+        raise ConnectionError("the answer was lost")
+
+    guards._ordered_lock = ran_then_lost  # type: ignore[assignment]
+    try:
+        with pytest.raises(ConnectionError):
+            async with guards.turn(13, 50, ordered=True):
+                pass
+        assert not await redis.exists("prima:lock:chat:13")
+        assert await guards.begin_update(50)  # free for its redelivery
+    finally:
+        await redis.flushdb()
+        await guards.close()

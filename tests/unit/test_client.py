@@ -127,3 +127,17 @@ async def test_nothing_listening_is_reported_as_unavailable() -> None:
         with pytest.raises(NLUUnavailableError, match="unavailable"):
             await client.classify("AC mati")
         assert not await client.is_ready()
+
+
+async def test_the_token_never_shows_in_errors_or_logs(caplog: pytest.LogCaptureFixture) -> None:
+    """A server that redirects for ever: the client follows no redirect (aiohttp's error for
+    too many would quote the URL, token and all)."""
+
+    async def handle(request: web.Request) -> web.Response:
+        raise web.HTTPFound(location=str(request.url))
+
+    async with client_for(handle, max_retries=1) as client:
+        with pytest.raises(NLUError) as raised:
+            await client.classify("AC mati")
+    assert "s3cret" not in str(raised.value)
+    assert not any("s3cret" in r.getMessage() for r in caplog.records)
