@@ -115,6 +115,7 @@ async def bench(
             for sampler in samplers:
                 await sampler.stop()
         rss = bots.peak_rss_mb()
+        means = await bots.means("prima_nlu_seconds", "prima_reply_seconds")
         await bots.stop()
         warnings = Counter(
             line.split(" ", 3)[-1][:90]
@@ -133,6 +134,11 @@ async def bench(
         f"{traffic.per_update(before, updates)}, "
         f"{1000 * sum(cpu) / updates:.1f} ms of bot CPU "
         f"(bots at {', '.join(f'{c / elapsed:.0%}' for c in cpu)} of a core)",
+        flush=True,
+    )
+    print(
+        f"  in the bots, on average: a turn {1000 * means['prima_reply_seconds']:.0f} ms, "
+        f"of which classifying {1000 * means['prima_nlu_seconds']:.0f} ms",
         flush=True,
     )
     for text, count in warnings.most_common(5):

@@ -119,6 +119,21 @@ class Bots:
     def peak_rss_mb(self) -> list[float]:
         return [peak_rss_mb(p.pid) for p in self.processes]
 
+    async def means(self, *names: str) -> dict[str, float]:
+        """Each histogram's mean over every bot (seconds), from their /metrics."""
+        sums = dict.fromkeys(names, 0.0)
+        counts = dict.fromkeys(names, 0.0)
+        async with httpx.AsyncClient(timeout=10) as client:
+            for port in self.ports:
+                text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+                for line in text.splitlines():
+                    for name in names:
+                        if line.startswith(f"{name}_sum "):
+                            sums[name] += float(line.split()[1])
+                        elif line.startswith(f"{name}_count "):
+                            counts[name] += float(line.split()[1])
+        return {n: sums[n] / counts[n] if counts[n] else float("nan") for n in names}
+
     def cpu_seconds(self) -> list[float]:
         return [cpu_seconds(p.pid) for p in self.processes]
 
