@@ -17,12 +17,7 @@ from redis.exceptions import LockError, RedisError
 from prima.core.ports import SETTLE_SECONDS, Flood
 from prima.guards import ordering
 from prima.guards.ordering import IN_FLIGHT_SECONDS, SEEN_SECONDS, ordered_turn, wait_settled
-from prima.guards.scripts import (
-    LOCK_AND_COUNT,
-    ORDERED_LOCK_AND_COUNT,
-    ORDERED_UNLOCK_AND_MARK,
-    UNLOCK_AND_MARK,
-)
+from prima.guards.scripts import LOCK_AND_COUNT, ORDERED_LOCK_AND_COUNT, UNLOCK_AND_MARK
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +38,6 @@ class RedisGuards:
         self._lock_and_count = redis.register_script(LOCK_AND_COUNT)
         self._unlock_and_mark = redis.register_script(UNLOCK_AND_MARK)
         self._ordered_lock = redis.register_script(ORDERED_LOCK_AND_COUNT)
-        self._ordered_unlock = redis.register_script(ORDERED_UNLOCK_AND_MARK)
 
     # One place for the key names: the turn's scripts and redis-py's lock must agree.
     def _lock_key(self, chat_id: int) -> str:
@@ -76,38 +70,38 @@ class RedisGuards:
             except LockError:
                 logger.warning("a chat lock expired before its turn finished")
 
-    def turn(
-        self, chat_id: int, update_id: int | None, *, ordered: bool = False
-    ) -> AbstractAsyncContextManager[Flood]:
-        if ordered and update_id is not None:
-            return self._ordered_turn(chat_id, update_id)
-        return self._turn(chat_id, update_id)
-
     @asynccontextmanager
-    async def _ordered_turn(self, chat_id: int, update_id: int) -> AsyncIterator[Flood]:
-        """`turn` in update order (`chat_turn`'s rules) in two round trips: one script
-        registers the update and, when no earlier update of the chat is waiting, takes the
-        lock and counts the message; another releases the lock, marks the update and, when
-        its turn was done, takes it off the chat's queue."""
-        queue, lock = self._queue_key(chat_id), self._lock_key(chat_id)
+    async def turn(
+        self, chat_id: int, update_id: int | None, *, ordered: bool = False
+    ) -> AsyncIterator[Flood]:
+        """`turn` in two round trips instead of five: one script takes the lock and counts
+        the message (when `ordered`, first registering the update and waiting out the chat's
+        earlier ones, `chat_turn`'s rules); another releases the lock, marks the update and,
+        when an ordered turn was done, takes it off the chat's queue."""
+        lock, update = self._lock_key(chat_id), self._update_key(update_id)
         window = int(time.time() // self._seconds)
         counter = self._flood_key(chat_id, window)
         token = secrets.token_hex(8)
+        in_order = ordered and update_id is not None
+        queue = [self._queue_key(chat_id)] if in_order else []
+        uid = [update_id] if in_order and update_id is not None else []  # the queue's member
+        take = self._ordered_lock if in_order else self._lock_and_count
+
+        async def release(outcome: str) -> bool:
+            held = await self._unlock_and_mark(
+                keys=[lock, update, *queue], args=[token, outcome, SEEN_SECONDS, *uid]
+            )
+            return bool(held)
+
         started = time.monotonic()
         forget = False
         try:
             while True:
+                extra = [*uid, int(LOCK_SECONDS * 2), 1 if forget else 0] if in_order else []
                 count = int(
-                    await self._ordered_lock(
-                        keys=[queue, lock, counter],
-                        args=[
-                            update_id,
-                            token,
-                            LOCK_SECONDS * 1000,
-                            int(self._seconds) + 1,
-                            int(LOCK_SECONDS * 2),
-                            1 if forget else 0,
-                        ],
+                    await take(
+                        keys=[lock, counter, *queue],
+                        args=[token, LOCK_SECONDS * 1000, int(self._seconds) + 1, *extra],
                     )
                 )
                 if count >= 0:
@@ -129,52 +123,9 @@ class RedisGuards:
                     raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
                 await asyncio.sleep(_LOCK_POLL_SECONDS)
         except BaseException:
-            # Free for a redelivery, keeping its place; and if the script took the lock just
-            # as this was interrupted (a cancelled request), let go of it now, not in 60 s.
-            await self._ordered_unlock(
-                keys=[lock, self._update_key(update_id), queue],
-                args=[token, "failed", SEEN_SECONDS, update_id],
-            )
-            raise
-        done = False
-        try:
-            yield await self._verdict(chat_id, window, count)
-            done = True
-        finally:
-            held = await self._ordered_unlock(
-                keys=[lock, self._update_key(update_id), queue],
-                args=[token, "done" if done else "failed", SEEN_SECONDS, update_id],
-            )
-            if not held:
-                logger.warning("a chat lock expired before its turn finished")
-
-    @asynccontextmanager
-    async def _turn(self, chat_id: int, update_id: int | None) -> AsyncIterator[Flood]:
-        """`turn` in two round trips instead of five: one script takes the lock and counts
-        the message, another releases the lock and marks the update."""
-        lock = self._lock_key(chat_id)
-        window = int(time.time() // self._seconds)
-        counter = self._flood_key(chat_id, window)
-        update = self._update_key(update_id)
-        token = secrets.token_hex(8)
-        deadline = time.monotonic() + LOCK_WAIT_SECONDS
-        try:
-            while (
-                count := int(
-                    await self._lock_and_count(
-                        keys=[lock, counter],
-                        args=[token, LOCK_SECONDS * 1000, int(self._seconds) + 1],
-                    )
-                )
-            ) < 0:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"chat {chat_id} stayed locked for {LOCK_WAIT_SECONDS}s")
-                await asyncio.sleep(_LOCK_POLL_SECONDS)
-        except BaseException:
-            # Free for a redelivery; and a lock taken just as this was interrupted goes too.
-            await self._unlock_and_mark(
-                keys=[lock, update], args=[token, "none" if update_id is None else "failed", 0]
-            )
+            # Free for a redelivery (an ordered one keeps its place); and if the script took
+            # the lock just as this was interrupted (a cancelled request), let go of it now.
+            await release("none" if update_id is None else "failed")
             raise
         done = False
         try:
@@ -182,10 +133,7 @@ class RedisGuards:
             done = True
         finally:
             outcome = "none" if update_id is None else "done" if done else "failed"
-            held = await self._unlock_and_mark(
-                keys=[lock, update], args=[token, outcome, SEEN_SECONDS]
-            )
-            if not held:
+            if not await release(outcome):
                 logger.warning("a chat lock expired before its turn finished")
 
     def chat_turn(self, chat_id: int, update_id: int) -> AbstractAsyncContextManager[None]:
