@@ -23,7 +23,7 @@ import aiohttp
 import httpx
 import yaml
 
-from bench.fakes.telegram import TOKEN, _message, _user
+from bench.fakes.telegram import TOKEN, _message, callback_query
 from nlu.server import free_port
 
 SECRET = secrets.token_hex(16)
@@ -215,20 +215,7 @@ def said(user: int, text: str) -> dict[str, Any]:
 
 
 def pressed(user: int, data: str) -> dict[str, Any]:
-    return {
-        "callback_query": {
-            "id": uuid.uuid4().hex,
-            "from": _user(user, f"C{user}"),
-            "chat_instance": f"ci{user}",
-            "data": data,
-            "message": {
-                "message_id": 1,
-                "date": int(time.time()),
-                "chat": {"id": user, "type": "private"},
-                "text": "…",
-            },
-        }
-    }
+    return callback_query(user, f"C{user}", data, uuid.uuid4().hex)
 
 
 def peak_rss_mb(pid: int) -> float:

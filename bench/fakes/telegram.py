@@ -262,23 +262,7 @@ class FakeTelegram:
         return self.push({"message": _message(user, name, **content)})
 
     def press(self, user: int, data: str, *, name: str = "Siti") -> int:
-        return self.push(
-            {
-                "callback_query": {
-                    "id": f"cq{next(self._update_ids)}",
-                    "from": _user(user, name),
-                    "chat_instance": f"ci{user}",
-                    "data": data,
-                    "message": {
-                        "message_id": 1,
-                        "date": int(time.time()),
-                        "chat": {"id": user, "type": "private"},
-                        "from": BOT_USER,
-                        "text": "…",
-                    },
-                }
-            }
-        )
+        return self.push(callback_query(user, name, data, f"cq{next(self._update_ids)}"))
 
     # --- the staff group -----------------------------------------------------------------------
 
@@ -402,6 +386,25 @@ def _group_message(
         command = content["text"].split()[0]
         message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
     return message
+
+
+def callback_query(user: int, name: str, data: str, query_id: str) -> dict[str, Any]:
+    """An update: the customer pressed a button under the bot's message in their chat."""
+    return {
+        "callback_query": {
+            "id": query_id,
+            "from": _user(user, name),
+            "chat_instance": f"ci{user}",
+            "data": data,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": user, "type": "private"},
+                "from": BOT_USER,
+                "text": "…",
+            },
+        }
+    }
 
 
 def _user(user: int, name: str) -> dict[str, Any]:
