@@ -30,12 +30,10 @@ class Post:
 
 
 class Desks:
-    def __init__(
-        self, *, supervisors: SupervisorDesk, staff: StaffDesk | None, roster: Roster
-    ) -> None:
+    def __init__(self, *, supervisors: SupervisorDesk, staff: StaffDesk | None) -> None:
         self.supervisors = supervisors
         self.staff = staff
-        self.roster = roster
+        self.roster: Roster = supervisors.roster  # one roster for both desks
 
     async def handle(self, found: StaffInput) -> list[Post] | None:
         """The answers to post (empty: nothing to say), or None when the input is no desk's

@@ -265,7 +265,7 @@ class Runtime:
 
     def desks(self, supervisors: SupervisorDesk, staff: StaffDesk | None) -> Desks:
         """The one front for staff: the supervisors' desk and, when configured, the staff desk."""
-        return Desks(supervisors=supervisors, staff=staff, roster=self.roster())
+        return Desks(supervisors=supervisors, staff=staff)
 
     def desk(self, sessions: async_sessionmaker[AsyncSession]) -> SupervisorDesk:
         return SupervisorDesk(
