@@ -58,6 +58,15 @@ async def wait_settled(
     return settled
 
 
+def gave_up_waiting(update_id: int, waited: float) -> None:
+    """Say (ids only) that an update stops waiting for an earlier one of its chat."""
+    logger.warning(
+        "update %s waited %.0f s for an earlier update of its chat; going ahead",
+        update_id,
+        waited,
+    )
+
+
 @asynccontextmanager
 async def ordered_turn(
     lock: Callable[[], AbstractAsyncContextManager[None]],
@@ -86,12 +95,7 @@ async def ordered_turn(
         if first is None or first >= update_id:
             break
         if time.monotonic() > deadline:
-            logger.warning(
-                "update %s waited %.0f s for update %s of its chat; going ahead",
-                update_id,
-                ORDER_WAIT_SECONDS,
-                first,
-            )
+            gave_up_waiting(update_id, ORDER_WAIT_SECONDS)
             await forget_older()  # lost (a crashed instance, a failure never redelivered)
             break
         await held.aclose()

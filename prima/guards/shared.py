@@ -109,12 +109,8 @@ class RedisGuards:
                 waited = time.monotonic() - started
                 if count == -2:  # an earlier update of the chat has not been handled yet
                     if waited > ordering.ORDER_WAIT_SECONDS:
-                        logger.warning(
-                            "update %s waited %.0f s for an earlier update of its chat; "
-                            "going ahead",
-                            update_id,
-                            waited,
-                        )
+                        assert update_id is not None  # only ordered turns wait so
+                        ordering.gave_up_waiting(update_id, waited)
                         forget = True  # lost: a crashed instance, a failure never redelivered
                         continue
                     await asyncio.sleep(ordering.ORDER_POLL_SECONDS)
