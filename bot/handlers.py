@@ -1,126 +1,245 @@
-"""What the bot does with each Telegram update: route it to a desk or the conversation."""
+"""The bot's PTB handlers, one per kind of update, in groups PTB tries in order:
+
+    BUTTONS    (-1) every button press is acknowledged at once (the spinner stops)
+    STAFF       (0) what the desks must see: staff requests anywhere, the staff group's
+                    traffic, customers' edits (with a staff desk)
+    CUSTOMERS   (1) a customer's message or button in a private chat: the conversation
+    REST        (2) anything else, counted as ignored
+
+A handler that takes care of an update ends it there (`ApplicationHandlerStop`), so each update
+is counted once. A failure reaches PTB's error handler (`ErrorHandler`): in polling mode the
+customer gets a kind answer; in webhook mode the update is marked failed, so the webhook
+answers 5xx and Telegram delivers it again.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
 
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    BaseHandler,
+    CallbackQueryHandler,
+    ContextTypes,
+    TypeHandler,
+)
 
-from actions.turns import Conversations
 from bot.intake import is_stand_in
 from bot.staff import staff_input_from
 from bot.updates import incoming_from, update_kind
 from handover.front import Desks
+from handover.ports import DeskTransport
 from prima import metrics
-from prima.core.reply import Reply
-from prima.core.turn import Outcome
+from prima.core.ports import Sender
+from prima.core.staff import StaffInput
+from prima.core.turn import Incoming, Outcome, TurnResult
 
 logger = logging.getLogger(__name__)
 
-SERVICE = "service"
-DESKS = "desks"
+BUTTONS, STAFF, CUSTOMERS, REST = -1, 0, 1, 2
 # Transient outages of the database or Redis: the turn is retried this many times.
 TURN_ATTEMPTS = 3
 _TRANSIENT = (OperationalError, DBAPIError, RedisConnectionError, ConnectionError, TimeoutError)
 
-
-async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """PTB's handler for every update (polling): see `dispatch`. The stand-in for an update
-    that could not be read was logged and counted as it came in (`bot/intake.py`)."""
-    if is_stand_in(update):
-        return
-    await dispatch(context.bot_data, update)
+Context = ContextTypes.DEFAULT_TYPE
+Turn = Callable[[Incoming], Awaitable[TurnResult]]
 
 
-async def dispatch(bot_data: dict[Any, Any], update: Update) -> None:
-    """Route one update: supervisors' and staff actions to their desks, customers' to the
-    conversation service (buttons are acknowledged first). Raises when the update could not
-    be handled (a webhook then answers 5xx, so Telegram delivers it again)."""
-    started = time.monotonic()
-    kind = update_kind(update)
+def install(
+    application: Application,  # type: ignore[type-arg]
+    *,
+    turn: Turn,
+    desks: Desks,
+    sender: Sender,
+    group: DeskTransport | None,
+    errors: ErrorHandler,
+) -> None:
+    """Add the bot's handlers and its error handler to the application."""
+    application.add_handler(CallbackQueryHandler(acknowledge), BUTTONS)
+    application.add_handler(StaffUpdates(desks, sender, group), STAFF)
+    application.add_handler(CustomerUpdates(turn), CUSTOMERS)
+    application.add_handler(TypeHandler(Update, ignored), REST)
+    application.add_error_handler(errors)
+
+
+async def acknowledge(update: Update, _: Context) -> None:
+    """A button press, answered at once; the group after this one does what it asks."""
+    assert update.callback_query is not None
     try:
-        outcome = await _route(bot_data, update)
-    except Exception:
-        metrics.UPDATES.labels(kind, "error").inc()
-        metrics.ERRORS.labels("update").inc()
-        raise
-    metrics.UPDATES.labels(kind, outcome).inc()
-    if outcome == Outcome.HANDLED.value:
-        metrics.REPLY_SECONDS.observe(time.monotonic() - started)
+        await update.callback_query.answer()
+    except TelegramError:
+        logger.debug("answering a callback query failed", exc_info=True)
 
 
-async def _route(bot_data: dict[Any, Any], update: Update) -> str:
-    service: Conversations = bot_data[SERVICE]
-    if update.callback_query is not None:
-        try:
-            await update.callback_query.answer()
-        except TelegramError:
-            logger.debug("answering a callback query failed", exc_info=True)
-    desks: Desks | None = bot_data.get(DESKS)
-    if desks is not None and await _at_desks(desks, update, service):
-        return "staff"
-    incoming = incoming_from(update)
-    if incoming is None:
-        return "ignored"
-    for attempt in range(1, TURN_ATTEMPTS + 1):
-        try:
-            result = await service.handle(incoming)
-            return result.outcome.value
-        except _TRANSIENT:
-            if attempt == TURN_ATTEMPTS:
-                raise
-            logger.warning("turn failed (attempt %d), retrying", attempt, exc_info=True)
-            await asyncio.sleep(0.5 * 2**attempt)
-    raise AssertionError("unreachable")
+async def ignored(update: Update, _: Context) -> None:
+    """An update no handler took (the stand-in for an unreadable one was counted on arrival)."""
+    if not is_stand_in(update):
+        metrics.UPDATES.labels(update_kind(update), "ignored").inc()
 
 
-async def _at_desks(desks: Desks, update: Update, service: Conversations) -> bool:
-    """Staff requests, staff-group traffic and customers' edits: True if taken care of."""
-    group = desks.staff.transport if desks.staff is not None else None
-    found = staff_input_from(update, desks.roster.chat_id)
-    posts = await desks.handle(found) if found is not None else None
-    if posts is not None:
-        for post in posts:
-            if post.in_group and group is not None:
-                await group.post(
-                    post.rendered.text, post.thread_id, post.rendered.rows(), post.reply_to
-                )
-            else:
-                await service.sender.send(post.chat_id, post.rendered.text, post.rendered.rows())
-        return True
-    edited = update.edited_message
-    if desks.staff is not None and edited is not None:
+class StaffUpdates(BaseHandler[Update, Context, None]):
+    """Staff requests and the staff group's traffic go to the desks, which say where each
+    answer is posted; customers' edits go to the staff desk's relay."""
+
+    def __init__(self, desks: Desks, sender: Sender, group: DeskTransport | None) -> None:
+        super().__init__(self._unused)
+        self.desks = desks
+        self.sender = sender
+        self.group = group
+
+    def check_update(self, update: object) -> StaffInput | bool | None:
+        if not isinstance(update, Update):
+            return None
+        found = staff_input_from(update, self.desks.roster.chat_id)
+        if found is not None:
+            return found
+        return self.desks.staff is not None and update.edited_message is not None
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application,  # type: ignore[type-arg]
+        check_result: object,
+        context: Context,
+    ) -> None:
+        assert isinstance(check_result, StaffInput | bool)
+        await _counted(update, self._take(update, check_result), outcome="staff")
+
+    async def _take(self, update: Update, found: StaffInput | bool) -> bool:
+        if isinstance(found, StaffInput):
+            posts = await self.desks.handle(found)
+            if posts is None:
+                return False  # a desk command where there is no staff desk: a customer's
+            for post in posts:
+                rows = post.rendered.rows()
+                if post.in_group and self.group is not None:
+                    await self.group.post(post.rendered.text, post.thread_id, rows, post.reply_to)
+                else:
+                    await self.sender.send(post.chat_id, post.rendered.text, rows)
+            return True
+        edited = update.edited_message
+        assert edited is not None and self.desks.staff is not None
         if edited.chat.type == "private" and edited.from_user is not None:
-            await desks.staff.relay.customer_edited(
+            await self.desks.staff.relay.customer_edited(
                 edited.from_user.id,
                 edited.chat.id,
                 edited.message_id,
                 edited.text or edited.caption or "",
             )
         return True
-    return False
+
+    @staticmethod
+    async def _unused(update: Update, context: Context) -> None:
+        raise AssertionError("StaffUpdates handles updates in handle_update")
 
 
-async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its trace, then give the customer a kind answer (never internals)."""
-    logger.error("handling an update failed", exc_info=context.error)
-    metrics.ERRORS.labels("handler").inc()
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if update.effective_chat.type != "private":
-        return
-    service: Conversations = context.bot_data[SERVICE]
-    language = service.config.languages.default
-    text = service.renderer.render(language, Reply("error"), **service.reply_context(language))
+class CustomerUpdates(BaseHandler[Update, Context, None]):
+    """A customer's message or button press in a private chat: one turn of the conversation,
+    retried over a short outage of the database or Redis."""
+
+    def __init__(self, turn: Turn) -> None:
+        super().__init__(self._unused)
+        self.turn = turn
+
+    def check_update(self, update: object) -> Incoming | None:
+        return incoming_from(update) if isinstance(update, Update) else None
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application,  # type: ignore[type-arg]
+        check_result: object,
+        context: Context,
+    ) -> None:
+        assert isinstance(check_result, Incoming)
+        await _counted(update, self._turn(check_result))
+
+    async def _turn(self, incoming: Incoming) -> str:
+        for attempt in range(1, TURN_ATTEMPTS + 1):
+            try:
+                return (await self.turn(incoming)).outcome.value
+            except _TRANSIENT:
+                if attempt == TURN_ATTEMPTS:
+                    raise
+                logger.warning("turn failed (attempt %d), retrying", attempt, exc_info=True)
+                await asyncio.sleep(0.5 * 2**attempt)
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    async def _unused(update: Update, context: Context) -> None:
+        raise AssertionError("CustomerUpdates handles updates in handle_update")
+
+
+async def _counted(
+    update: Update, work: Awaitable[bool | str], *, outcome: str | None = None
+) -> None:
+    """Do the work and count the update by its outcome; stop there when it was taken care of
+    (False: not this handler's after all, the next group's)."""
+    started = time.monotonic()
+    kind = update_kind(update)
     try:
-        await context.bot.send_message(update.effective_chat.id, text, parse_mode=ParseMode.HTML)
-    except TelegramError:
-        logger.warning("could not tell the customer about the error", exc_info=True)
+        done = await work
+    except Exception:
+        metrics.UPDATES.labels(kind, "error").inc()
+        metrics.ERRORS.labels("update").inc()
+        raise
+    if done is False:
+        return
+    label = outcome if outcome is not None else str(done)
+    metrics.UPDATES.labels(kind, label).inc()
+    if label == Outcome.HANDLED.value:
+        metrics.REPLY_SECONDS.observe(time.monotonic() - started)
+    raise ApplicationHandlerStop
+
+
+class FailedUpdates:
+    """The updates whose handling failed, for the webhook's answer (held by identity while
+    the webhook waits for them)."""
+
+    def __init__(self) -> None:
+        self._failed: set[int] = set()
+
+    def add(self, update: object) -> None:
+        self._failed.add(id(update))
+
+    def pop(self, update: object) -> bool:
+        """Whether `update` failed (and forget it)."""
+        if id(update) in self._failed:
+            self._failed.discard(id(update))
+            return True
+        return False
+
+
+class ErrorHandler:
+    """PTB's error handler: log the error with its trace, then either mark the update failed
+    (webhook: Telegram delivers it again) or give the customer a kind answer, never internals."""
+
+    def __init__(self, apology: Callable[[], str], failed: FailedUpdates | None = None) -> None:
+        self.apology = apology
+        self.failed = failed
+
+    async def __call__(self, update: object, context: Context) -> None:
+        logger.error("handling an update failed", exc_info=context.error)
+        metrics.ERRORS.labels("handler").inc()
+        if self.failed is not None:
+            self.failed.add(update)
+            return
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.effective_chat.type != "private":
+            return
+        try:
+            await context.bot.send_message(
+                update.effective_chat.id, self.apology(), parse_mode=ParseMode.HTML
+            )
+        except TelegramError:
+            logger.warning("could not tell the customer about the error", exc_info=True)

@@ -16,15 +16,14 @@ from telegram import (
     BotCommand,
     BotCommandScopeChat,
     ReplyParameters,
-    Update,
 )
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 
 from actions.turns import Conversations
 from bot.api import markup, says, translated
-from bot.handlers import DESKS, SERVICE, on_error, on_update
+from bot.handlers import ErrorHandler, FailedUpdates, install
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
 from bot.staff import TelegramDesk
@@ -118,8 +117,6 @@ def build_application(runtime: Runtime, token: str, *, polling: bool = True) -> 
         .get_updates_request(UpdatesRequest(connect_timeout=10, read_timeout=30))
         .build()
     )
-    application.add_handler(TypeHandler(Update, on_update))
-    application.add_error_handler(on_error)
     return application
 
 
@@ -170,11 +167,13 @@ async def serving(
     stop: asyncio.Event,
     *,
     escalator: bool = True,
-    ordered: bool = False,
+    failed: FailedUpdates | None = None,
 ) -> AsyncIterator[Serving]:
-    """Everything wired (the one place the bot is put together) and started: the outbox
-    dispatcher, the escalator, the staff desk's poster. On exit, after `stop` is set, the
-    updates in flight are finished and every connection is closed."""
+    """The bot's parts wired and started: handlers, the outbox dispatcher, the escalator,
+    the staff desk's poster. With `failed` (webhook mode), turns go in update-id order across
+    instances and a failed update is marked there for a 5xx answer instead of an apology. On
+    exit, after `stop` is set, the updates in flight are finished and every connection is
+    closed."""
     async with (
         runtime.database() as sessions,
         runtime.guards() as guards,
@@ -185,15 +184,22 @@ async def serving(
         # Turns queue desk posts; this wakes the poster once they are committed.
         desk_queued = asyncio.Event()
         mirror = runtime.mirror(kick=desk_queued.set) if roster.chat_id is not None else None
+        ordered = failed is not None
         service = runtime.conversations(sessions, nlu, guards, sender, mirror, ordered=ordered)
-        application.bot_data[SERVICE] = service
         supervisors = runtime.desk(sessions)
-        staff = poster = None
+        staff = poster = transport = None
         if mirror is not None and roster.chat_id is not None:
             transport = TelegramDesk(application, roster.chat_id)
             poster = runtime.poster(sessions, transport, mirror, wake=desk_queued)
             staff = runtime.staff_desk(sessions, service, mirror, transport, supervisors)
-        application.bot_data[DESKS] = runtime.desks(supervisors, staff)
+        install(
+            application,
+            turn=service.handle,
+            desks=runtime.desks(supervisors, staff),
+            sender=sender,
+            group=transport,
+            errors=ErrorHandler(runtime.apology, failed),
+        )
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]

@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from telegram import Update
 
-from bot.handlers import dispatch
+from bot.handlers import FailedUpdates
 from bot.intake import READ_ERRORS, skipped
 from bot.telegram import ALLOWED_UPDATES, Serving, build_application, serving, stop_on_signals
 from prima.bootstrap import Runtime
@@ -32,8 +32,9 @@ SHUTDOWN_SECONDS = 30.0
 SERVING = web.AppKey("serving", Serving)
 
 
-def webhook_app(bot: Serving, secret: str, path: str) -> web.Application:
-    """The HTTP application around a running bot."""
+def webhook_app(bot: Serving, secret: str, path: str, failed: FailedUpdates) -> web.Application:
+    """The HTTP application around a running bot; `failed` is where its error handler marks
+    the updates it could not handle."""
     app = web.Application(client_max_size=1024 * 1024)
     app[SERVING] = bot
     expected = secret.encode()
@@ -54,10 +55,10 @@ def webhook_app(bot: Serving, secret: str, path: str) -> web.Application:
             # version cannot read (a newer Bot API's shape, say) is logged, counted, skipped.
             skipped(data.get("update_id") if isinstance(data, dict) else None, "webhook")
             return web.json_response({"ok": True, "skipped": "not an update"})
-        try:
-            await dispatch(bot.application.bot_data, update)
-        except Exception:
-            logger.exception("webhook: update %s failed; Telegram will retry", update.update_id)
+        # The bot's handlers, through PTB: a failure reaches the error handler, which marks it.
+        await bot.application.process_update(update)
+        if failed.pop(update):
+            logger.warning("webhook: update %s failed; Telegram will retry", update.update_id)
             return web.json_response({"ok": False}, status=503)
         return web.json_response({"ok": True})
 
@@ -114,8 +115,10 @@ async def run_webhook(
         stop = stop_on_signals()
     application = build_application(runtime, token, polling=False)
     # Several instances may get one chat's updates: turns in update-id order (see guards).
-    async with serving(runtime, application, stop, escalator=escalator, ordered=True) as bot:
-        app = webhook_app(bot, settings.webhook_secret.get_secret_value(), settings.webhook_path)
+    failed = FailedUpdates()
+    async with serving(runtime, application, stop, escalator=escalator, failed=failed) as bot:
+        secret = settings.webhook_secret.get_secret_value()
+        app = webhook_app(bot, secret, settings.webhook_path, failed)
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)

@@ -30,6 +30,7 @@ from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
 from prima.core.ports import Classifier, Guards, Sender, utc_now
+from prima.core.reply import Reply
 from prima.core.roster import Roster
 from prima.guards import MemoryGuards, RedisGuards
 from prima.mail import SmtpMailer
@@ -74,6 +75,11 @@ class Runtime:
             "opening_hours": describe_opening_hours(hours.week_on(today), language),
             "timezone": hours.timezone,
         }
+
+    def apology(self) -> str:
+        """The kind answer a customer gets when handling their message failed."""
+        language = self.config.languages.default
+        return self.renderer().render(language, Reply("error"), **self.reply_context(language))
 
     def nlu_client(self, url: str, token: str | None) -> RasaClient:
         nlu = self.config.nlu

@@ -135,10 +135,10 @@ async def test_a_database_outage_answers_5xx_and_readiness_reports_it(
             assert failed.status_code == 503  # Telegram will deliver it again
             ready = await client.get("/readyz")
             assert ready.status_code == 503 and ready.json()["checks"]["database"] is False
-            assert (
-                'prima_updates_total{kind="message",outcome="error"}'
-                in (await client.get("/metrics")).text
-            )
+            metrics = (await client.get("/metrics")).text
+            assert 'prima_updates_total{kind="message",outcome="error"}' in metrics
+            # Through PTB's process_update, the error handler saw it (and sent no apology).
+            assert 'prima_errors_total{where="handler"}' in metrics
         finally:
             await admin.execute(f'CREATE DATABASE "{name}"')
             await admin.close()
