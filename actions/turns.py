@@ -24,7 +24,6 @@ from prima.config import ServiceConfig
 from prima.core.complaint import Classification
 from prima.core.conversation import (
     AddToCase,
-    CaseResolved,
     Decision,
     Effect,
     Event,
@@ -50,7 +49,6 @@ from prima.core.ports import (
     Guards,
     NLUError,
     Sender,
-    StaffChange,
     StaffStep,
     utc_now,
 )
@@ -61,7 +59,7 @@ from prima.delivery import Outbox
 from prima.rendering import Renderer
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords
-from prima.storage.models import Case, Customer
+from prima.storage.models import Customer
 from prima.storage.repository import Outgoing, Repository, candidate_reference
 
 logger = logging.getLogger(__name__)
@@ -378,21 +376,6 @@ class Conversations:
             if deliver:
                 await self.outbox.send_all(queued)
         return change.result
-
-    async def resolve(
-        self, reference: str, actor: str, resolution: str | None = None, *, deliver: bool = True
-    ) -> bool:
-        """Resolve a case and ask its customer for feedback. False if already resolved."""
-
-        async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
-            resolved = await repo.resolve_case(reference, actor, resolution, now)
-            if resolved is None:
-                return StaffChange(result=False)
-            logger.info("case %s resolved by %s", reference, actor)
-            metrics.CASES_RESOLVED.inc()
-            return StaffChange(CaseResolved(reference), result=True)
-
-        return bool(await self.for_staff(reference, resolve, deliver=deliver))
 
     # --- delivery ----------------------------------------------------------------------------
 

@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handover.casework import Outcome, Resolver, may_act
 from handover.coaching import Coach
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
 from handover.relay import Relay
 from prima import metrics
 from prima.config import StaffSection
-from prima.core.conversation import AgentChanged, CaseResolved
+from prima.core.conversation import AgentChanged
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
@@ -59,6 +60,7 @@ class StaffDesk:
         self.policy = policy
         self.transcript = transcript  # renders a case's transcript (the supervisors' desk)
         self.clock = clock
+        self.resolver = Resolver(conversations)
         self.relay = Relay(
             sessions=sessions,
             conversations=conversations,
@@ -196,7 +198,7 @@ class StaffDesk:
         async def release(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.agent_user_id is None:
                 return StaffChange(result=self._say("desk_not_taken", reference=reference))
-            if not self._may_act(case, member):
+            if not may_act(case, member):
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
@@ -225,7 +227,7 @@ class StaffDesk:
         async def transfer(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.status != OPEN:
                 return StaffChange(result=self._say("desk_closed", reference=reference))
-            if case.agent_user_id is not None and not self._may_act(case, member):
+            if case.agent_user_id is not None and not may_act(case, member):
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
@@ -249,21 +251,15 @@ class StaffDesk:
         return await self._for_staff(reference, transfer)
 
     async def resolve(self, reference: str, member: Member, how: str | None) -> Rendered:
-        async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
-            if case.status != OPEN:
-                return StaffChange(result=self._say("desk_closed", reference=reference))
-            if case.agent_user_id is not None and not self._may_act(case, member):
-                return StaffChange(
-                    result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
-                )
-            self._hold(case, None, now)
-            await repo.resolve_case(reference, member.name, how, now)
-            logger.info("case %s resolved at the staff desk", reference)
-            metrics.CASES_RESOLVED.inc()
-            answer = self._say("desk_resolved", reference=reference, agent=member.name, how=how)
-            return StaffChange(CaseResolved(reference), result=answer)
-
-        return await self._for_staff(reference, resolve)
+        try:
+            done = await self.resolver.resolve(reference, member.name, how, member=member)
+        except UnknownCaseError:
+            return self._say("desk_no_case")
+        if done.outcome is Outcome.CLOSED:
+            return self._say("desk_closed", reference=reference)
+        if done.outcome is Outcome.HELD:
+            return self._say("desk_held_by", reference=reference, agent=done.holder)
+        return self._say("desk_resolved", reference=reference, agent=member.name, how=how)
 
     async def note(self, reference: str, member: Member, text: str) -> Rendered:
         if not text.strip():
@@ -272,9 +268,6 @@ class StaffDesk:
             case = await Repository(session).case(reference)
             add_event(session, case.id, self.clock(), member.name, "note", {"text": text})
         return self._say("desk_noted")
-
-    def _may_act(self, case: Case, member: Member) -> bool:
-        return case.agent_user_id == member.user_id or member.role is Role.SUPERVISOR
 
     @staticmethod
     def _hold(case: Case, member: Member | None, now: datetime) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from actions.turns import Conversations
 from escalation.escalator import Channels, Escalator
 from escalation.policy import EscalationPolicy
+from handover.casework import Resolver
 from handover.coaching import Coach
 from handover.desk import StaffDesk
 from handover.front import Desks
@@ -32,6 +33,7 @@ from prima.core.hours import describe_opening_hours
 from prima.core.ports import Classifier, Guards, Sender, utc_now
 from prima.core.reply import Reply
 from prima.core.roster import Roster
+from prima.delivery import QueuedOnly
 from prima.guards import MemoryGuards, RedisGuards
 from prima.mail import SmtpMailer
 from prima.rendering import Renderer
@@ -268,6 +270,14 @@ class Runtime:
             transcript=supervisors.transcript,
             clock=utc_now,
         )
+
+    @asynccontextmanager
+    async def operator(self) -> AsyncIterator[Resolver]:
+        """What an operator does from the command line (`prima resolve`), in the customers'
+        turn order shared with the running bot (its guards); what the customer is sent is
+        queued for the bot's dispatcher."""
+        async with self.database() as sessions, self.guards(flood_limit=False) as guards:
+            yield Resolver(self.conversations(sessions, None, guards, QueuedOnly()))
 
     def desks(self, supervisors: SupervisorDesk, staff: StaffDesk | None) -> Desks:
         """The one front for staff: the supervisors' desk and, when configured, the staff desk."""

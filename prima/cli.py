@@ -416,31 +416,23 @@ def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
 
 def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
     """Resolve a case; its customer is asked for feedback by the running bot's outbox."""
-    from prima.guards import MemoryGuards
+    from handover.casework import Outcome
     from prima.storage.repository import UnknownCaseError
 
-    class _Queued:
-        async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
-            raise AssertionError("resolve(deliver=False) sends nothing itself")
-
-        async def copy(
-            self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
-        ) -> int:
-            raise AssertionError("resolve(deliver=False) sends nothing itself")
-
-    async def resolve() -> bool:
-        async with runtime.database() as sessions:
-            service = runtime.conversations(sessions, None, MemoryGuards(1, 1.0), _Queued())
-            return await service.resolve(
+    async def resolve() -> Outcome:
+        async with runtime.operator() as operator:
+            done = await operator.resolve(
                 args.reference, f"operator:{args.by}", args.note, deliver=False
             )
+            return done.outcome
 
     try:
-        done = asyncio.run(resolve())
+        outcome = asyncio.run(resolve())
     except UnknownCaseError:
         print(f"prima resolve: no case {args.reference}", file=sys.stderr)
         return EXIT_FAILURE
-    print(f"{args.reference} resolved" if done else f"{args.reference} was already resolved")
+    resolved = outcome is Outcome.RESOLVED
+    print(f"{args.reference} resolved" if resolved else f"{args.reference} was already resolved")
     return 0
 
 

@@ -28,6 +28,19 @@ MAX_SEND_ATTEMPTS = 8
 MARK_ATTEMPTS = 12
 
 
+class QueuedOnly:
+    """The sender of a process that only queues messages (`prima resolve`): the running bot's
+    dispatcher sends them. Its turns run with `deliver` False, so nothing is sent here."""
+
+    async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
+        raise RuntimeError("this process only queues messages; the bot's dispatcher sends them")
+
+    async def copy(
+        self, chat_id: int, from_chat_id: int, message_id: int, reply_to: int | None
+    ) -> int:
+        raise RuntimeError("this process only queues messages; the bot's dispatcher sends them")
+
+
 class Outbox:
     """Sends queued messages and records their delivery; one per process."""
 

@@ -338,7 +338,9 @@ class Repository:
             return None
         case.status, case.resolved_at, case.updated_at = RESOLVED, now, now
         case.resolved_by, case.resolution = actor, resolution
-        case.agent_user_id = case.agent_name = case.agent_alias = None  # nobody holds it now
+        # Nobody holds it now.
+        case.agent_user_id = case.agent_name = case.agent_alias = None
+        case.agent_active_at = case.quiet_flagged_at = None
         self._event(case, now, actor, "resolved", {"resolution": resolution})
         await EscalationRecords(self.session).cancel_pending(case.id)  # the ladder stops too
         return case

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bench.fakes.telegram import FakeTelegram, Sent
+from handover.casework import Outcome
 from tests.e2e.conftest import RunningBot
 
 pytestmark = pytest.mark.rasa
@@ -155,14 +156,10 @@ async def test_status_lists_open_cases_and_feedback_after_resolution(bot: Runnin
     assert case.reference in status.text
     assert "menunggu petugas" in status.text
 
-    async with bot.runtime.database() as sessions, bot.runtime.guards() as guards:
-
-        class Queue:
-            async def send(self, chat_id: int, text: str, buttons: list[list[list[str]]]) -> int:
-                raise AssertionError("not used")
-
-        service = bot.runtime.conversations(sessions, None, guards, Queue())
-        assert await service.resolve(case.reference, "agent:test", "called back", deliver=False)
+    # As `prima resolve` does: queued here, sent by the running bot's dispatcher.
+    async with bot.runtime.operator() as operator:
+        done = await operator.resolve(case.reference, "agent:test", "called back", deliver=False)
+    assert done.outcome is Outcome.RESOLVED
     ask = (await telegram.wait_for(user, len(telegram.sent[user]) + 1))[-1]
     assert case.reference in ask.text
     assert ask.button_data() == [

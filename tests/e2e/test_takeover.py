@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.fakes.telegram import FakeTelegram, Sent
+from handover.casework import Outcome
 from nlu.server import LocalRasaServer
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -432,3 +433,45 @@ async def test_topics_on_open_show_every_case_with_its_card(
             telegram, lambda: telegram.staff_press(DEWI, STAFF, thread, f"desk:res:{reference}")
         )
         assert f"rate:{reference}:sangat_puas" in rating.button_data()
+
+
+async def test_one_resolve_for_the_desk_and_the_operator(desk_bot: RunningBot) -> None:
+    """Another agent may not resolve a held case; an operator (`prima resolve`) may: nobody
+    holds it afterwards, the customer is asked for feedback by the bot's dispatcher, and the
+    desk then finds it closed."""
+    telegram = desk_bot.telegram
+    reference, thread = await handed_over(desk_bot)
+    await customer_gets(
+        telegram, lambda: telegram.staff_press(RINA, STAFF, thread, f"desk:take:{reference}")
+    )
+    held = await staff_answer(
+        telegram,
+        thread,
+        lambda: telegram.staff_says(DEWI, STAFF, thread, text="/resolve", name="Dewi"),
+        "sedang ditangani",
+    )
+    assert "Rina Wulandari" in held.text
+    async with desk_bot.repository() as repo:
+        assert (await repo.case(reference)).status == "open"
+
+    asked = len(telegram.sent[CUSTOMER])
+    async with desk_bot.runtime.operator() as operator:
+        done = await operator.resolve(reference, "operator:ops", "diganti", deliver=False)
+    assert done.outcome is Outcome.RESOLVED
+    rating = (await telegram.wait_for(CUSTOMER, asked + 1))[-1]
+    assert f"rate:{reference}:puas" in rating.button_data()
+    async with desk_bot.repository() as repo:
+        case = await repo.case(reference)
+        assert case.status == "resolved" and case.resolved_by == "operator:ops"
+        assert case.agent_user_id is None and case.agent_active_at is None
+
+    closed = await staff_answer(
+        telegram,
+        thread,
+        lambda: telegram.staff_says(RINA, STAFF, thread, text="/resolve"),
+        "sudah selesai",
+    )
+    assert reference in closed.text
+    async with desk_bot.runtime.operator() as operator:
+        again = await operator.resolve(reference, "operator:ops", None, deliver=False)
+    assert again.outcome is Outcome.CLOSED
