@@ -1,9 +1,14 @@
-"""Resolving a case, one way for whoever does it: an agent or a supervisor at the staff desk
-(`/resolve`, the desk's button) or an operator on the command line (`prima resolve`).
+"""Taking and resolving a case, one way each for whoever does it.
 
-It runs through the conversation's `for_staff`, in the customer's turn order and in one
-transaction: the case is resolved, nobody holds it any more, its ladder stops, and the
-conversation hears `CaseResolved` (the customer is asked for feedback).
+Taking (`take`): the staff desk's take (which then holds the case and brings its topic) and a
+supervisor's "Take the case" where there is no staff desk (an assignment only) record it the
+same way: the case is assigned, and the ladder stops or goes back to its own pace.
+
+Resolving (`Resolver`): an agent or a supervisor at the staff desk (`/resolve`, the desk's
+button) or an operator on the command line (`prima resolve`). It runs through the
+conversation's `for_staff`, in the customer's turn order and in one transaction: the case is
+resolved, nobody holds it any more, its ladder stops, and the conversation hears
+`CaseResolved` (the customer is asked for feedback).
 """
 
 from __future__ import annotations
@@ -13,10 +18,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from prima import metrics
 from prima.core.conversation import CaseResolved
-from prima.core.ports import StaffChange, StaffConversation
+from prima.core.ports import CaseLadder, StaffChange, StaffConversation
 from prima.core.roster import Member, Role
+from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.repository import Repository
 
@@ -38,6 +46,21 @@ class Resolution:
 def may_act(case: Case, member: Member) -> bool:
     """Whether `member` may act on a case someone may hold: its holder, or a supervisor."""
     return case.agent_user_id == member.user_id or member.role is Role.SUPERVISOR
+
+
+async def take(
+    session: AsyncSession, case: Case, actor: str, now: datetime, ladder: CaseLadder | None
+) -> bool:
+    """Assign the open case to `actor` (False: it already was). The ladder stops if the
+    policy says so; otherwise it goes back to its own pace (a person has it: no early level
+    1 for a customer who asked for one)."""
+    stop = ladder is not None and ladder.stops_on_takeover
+    records = EscalationRecords(session)
+    taken = await records.take(case, actor, now, stop_ladder=stop)
+    if ladder is not None and not stop:
+        deadlines = ladder.deadlines(case.category, case.opened_at)
+        await records.schedule(case, deadlines, ladder.roles(), ladder.fingerprint)
+    return taken
 
 
 class Resolver:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handover.casework import Outcome, Resolver, may_act
+from handover.casework import take as assign
 from handover.coaching import Coach
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
@@ -28,7 +29,7 @@ from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffInput, StaffVerb, desk_button
 from prima.storage.desk import DeskRecords
-from prima.storage.escalations import EscalationRecords, add_event
+from prima.storage.escalations import add_event
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.repository import Repository, UnknownCaseError
 
@@ -157,8 +158,6 @@ class StaffDesk:
     # --- taking, handing back, handing on ----------------------------------------------------
 
     async def take(self, reference: str, member: Member, *, elsewhere: bool = False) -> Rendered:
-        stop = self.policy is not None and self.policy.stops_on_takeover
-
         async def take(
             repo: Repository, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
@@ -170,13 +169,7 @@ class StaffDesk:
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
-            records = EscalationRecords(repo.session)
-            await records.take(case, member.name, now, stop_ladder=stop)
-            if not stop and self.policy is not None:
-                # A person has it: the ladder goes back to its own pace (no early level 1).
-                policy = self.policy
-                deadlines = policy.deadlines(case.category, case.opened_at)
-                await records.schedule(case, deadlines, policy.roles(), policy.fingerprint)
+            await assign(repo.session, case, member.name, now, self.policy)
             self._hold(case, member, now)
             if customer.desk_case_id != case.id:
                 await self.mirror.bring(DeskRecords(repo.session), case, customer, now, human=False)

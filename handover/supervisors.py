@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from handover.casework import take
 from prima.core.ports import CaseLadder
 from prima.core.reply import Rendered, Reply
 from prima.core.roster import Member, Roster
@@ -173,13 +174,15 @@ class SupervisorDesk:
         return self._render("supervisor_ack", reference=reference, levels=levels, by=actor)
 
     async def _take(self, reference: str, actor: str) -> Rendered:
+        """Where there is no staff desk: the case is assigned to the supervisor (the staff
+        desk's take also holds it and brings its topic, `handover/front.py`)."""
         now = self.clock()
         stop = self.policy.stops_on_takeover
         async with self.sessions() as session, session.begin():
             case = await Repository(session).case(reference)
             if case.status != OPEN:
                 return self._render("supervisor_taken", reference=reference, state="closed")
-            taken = await EscalationRecords(session).take(case, actor, now, stop_ladder=stop)
+            taken = await take(session, case, actor, now, self.policy)
         logger.info("case %s taken by a supervisor", reference)
         return self._render(
             "supervisor_taken",
