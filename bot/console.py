@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from typing import TextIO
 
+from prima.assembly import assembled
 from prima.bootstrap import Runtime
 from prima.core.commands import parse_command
 from prima.core.complaint import Classification
@@ -49,17 +50,11 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
     print(f"Starting… {HELP}\n(logs: {logs})", file=stdout, flush=True)
     sender = ConsoleSender(runtime.config.service.name, stdout)
     renderer = runtime.renderer()
-    async with (
-        runtime.database() as sessions,
-        runtime.guards(flood_limit=False) as guards,
-        runtime.classifier() as nlu,
-    ):
-        service = runtime.conversations(sessions, nlu, guards, sender)
+    # No staff desk here; escalations fire too, and the customer's notices reach this console.
+    async with assembled(runtime, sender, flood_limit=False) as parts:
+        service = parts.service
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(service.run_dispatcher(stop))]
-        if runtime.config.escalation.enabled:
-            # Escalations fire here too; the customer's notices reach this console.
-            tasks.append(asyncio.create_task(runtime.escalator(sessions, None).run(stop)))
+        jobs = asyncio.create_task(parts.run(stop))
         language: str = runtime.config.languages.default
         try:
             await service.handle(_incoming("/start", []))
@@ -79,7 +74,7 @@ async def run_console(runtime: Runtime, stdin: TextIO, stdout: TextIO) -> int:
                 language = result.language or language
         finally:
             stop.set()
-            await asyncio.gather(*tasks)
+            await jobs
 
 
 def _incoming(text: str, buttons: list[str]) -> Incoming:

@@ -27,6 +27,7 @@ from bot.handlers import ErrorHandler, FailedUpdates, install
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
 from bot.staff import TelegramDesk
+from prima.assembly import assembled
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
 from prima.core.ports import Classifier, Guards, Unreachable
@@ -169,37 +170,29 @@ async def serving(
     escalator: bool = True,
     failed: FailedUpdates | None = None,
 ) -> AsyncIterator[Serving]:
-    """The bot's parts wired and started: handlers, the outbox dispatcher, the escalator,
-    the staff desk's poster. With `failed` (webhook mode), turns go in update-id order across
-    instances and a failed update is marked there for a 5xx answer instead of an apology. On
-    exit, after `stop` is set, the updates in flight are finished and every connection is
-    closed."""
-    async with (
-        runtime.database() as sessions,
-        runtime.guards() as guards,
-        runtime.classifier() as nlu,
-    ):
-        sender = TelegramSender(application)
-        roster = runtime.roster()
-        # Turns queue desk posts; this wakes the poster once they are committed.
-        desk_queued = asyncio.Event()
-        mirror = runtime.mirror(kick=desk_queued.set) if roster.chat_id is not None else None
-        ordered = failed is not None
-        service = runtime.conversations(sessions, nlu, guards, sender, mirror, ordered=ordered)
-        supervisors = runtime.desk(sessions)
-        staff = poster = transport = None
-        if mirror is not None and roster.chat_id is not None:
-            transport = TelegramDesk(application, roster.chat_id)
-            poster = runtime.poster(sessions, transport, mirror, wake=desk_queued)
-            staff = runtime.staff_desk(sessions, service, mirror, transport, supervisors)
+    """The bot's parts (`prima/assembly.py`) on Telegram, with its handlers, started. With
+    `failed` (webhook mode), turns go in update-id order across instances and a failed update
+    is marked there for a 5xx answer instead of an apology. On exit, after `stop` is set,
+    the updates in flight are finished and every connection is closed."""
+    sender = TelegramSender(application)
+    async with assembled(
+        runtime,
+        sender,
+        desk=lambda chat_id: TelegramDesk(application, chat_id),
+        alerts=sender,
+        ordered=failed is not None,
+        escalator=escalator,
+    ) as parts:
+        staff = parts.desks.staff
         install(
             application,
-            turn=service.handle,
-            desks=runtime.desks(supervisors, staff),
+            turn=parts.service.handle,
+            desks=parts.desks,
             sender=sender,
-            group=transport,
+            group=staff.transport if staff is not None else None,
             errors=ErrorHandler(runtime.apology, failed),
         )
+        roster = parts.desks.roster
         async with application:
             await application.bot.set_my_commands(
                 [BotCommand(name, about) for name, about in COMMANDS.items()]
@@ -207,19 +200,15 @@ async def serving(
             if roster.chat_id is not None:
                 await _desk_commands(application, roster.chat_id)
             await application.start()
-            tasks = [asyncio.create_task(service.run_dispatcher(stop))]
-            if escalator and runtime.config.escalation.enabled:
-                ladder = runtime.escalator(sessions, sender, mirror)
-                tasks.append(asyncio.create_task(ladder.run(stop)))
-            if poster is not None and staff is not None:
-                every = runtime.config.staff.check_every_seconds
-                tasks.append(asyncio.create_task(poster.run(stop, every, staff.flag_quiet)))
+            jobs = asyncio.create_task(parts.run(stop))
             try:
-                yield Serving(application, sessions, guards, nlu, service)
+                yield Serving(
+                    application, parts.sessions, parts.guards, parts.classifier, parts.service
+                )
             finally:
                 stop.set()
                 await application.stop()
-                await asyncio.gather(*tasks)
+                await jobs
 
 
 async def run_telegram(
