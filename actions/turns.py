@@ -16,8 +16,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from actions.decide import decide, needs_nlu, needs_open_cases
 from prima import metrics
 from prima.config import ServiceConfig
@@ -57,10 +55,9 @@ from prima.core.text import EmptyTextError
 from prima.core.turn import Incoming, Outcome, TurnResult
 from prima.delivery import Outbox
 from prima.rendering import Renderer
-from prima.storage.desk import DeskRecords
-from prima.storage.escalations import EscalationRecords
 from prima.storage.models import Customer
 from prima.storage.repository import Outgoing, Repository, candidate_reference
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +71,7 @@ class Conversations:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         classifier: Classifier | None,
         renderer: Renderer,
         config: ServiceConfig,
@@ -86,7 +83,7 @@ class Conversations:
         ordered: bool = False,
         clock: Clock = utc_now,
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.classifier = classifier
         self.renderer = renderer
         self.config = config
@@ -101,7 +98,7 @@ class Conversations:
         self.clock = clock
         self._steps: OrderedDict[int, Step] = OrderedDict()
         self.outbox = Outbox(
-            sessions=sessions, sender=sender, guards=guards, mirror=mirror, clock=clock
+            transactions=transactions, sender=sender, guards=guards, mirror=mirror, clock=clock
         )
 
     # --- turns -----------------------------------------------------------------------------
@@ -129,8 +126,8 @@ class Conversations:
         if flood is Flood.ALLOW:
             classification, assumed = await self._classify_if_needed(incoming)
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
+        async with self.transactions() as uow:
+            repo = uow.records
             if incoming.update_id is not None and not await repo.claim_update(
                 incoming.update_id, now
             ):
@@ -165,7 +162,7 @@ class Conversations:
                     classification = await self._classify(incoming.event, state.step)
                 event = _with_classification(incoming.event, classification)
                 decision = await self._decide(repo, customer, state, event, now)
-                queued = await self._apply(repo, customer, decision, now, incoming=incoming)
+                queued = await self._apply(uow, customer, decision, now, incoming=incoming)
                 self._remember_step(incoming.user_id, decision.state)
                 outcome = Outcome.HANDLED
         if self.mirror is not None and customer.desk_case_id is not None:
@@ -185,8 +182,8 @@ class Conversations:
             return None, None
         step = self._steps.get(incoming.user_id)
         if step is None:
-            async with self.sessions() as session, session.begin():
-                repo = Repository(session)
+            async with self.transactions() as uow:
+                repo = uow.records
                 found = await repo.customer_for_user(incoming.user_id)
                 stored = (await repo.conversation(found.id))[0] if found else State()
             self._remember_step(incoming.user_id, stored)
@@ -254,21 +251,22 @@ class Conversations:
 
     async def _apply(
         self,
-        repo: Repository,
+        uow: UnitOfWork,
         customer: Customer,
         decision: Decision,
         now: datetime,
         lease: timedelta | None = SEND_LEASE,
         incoming: Incoming | None = None,
     ) -> list[Outgoing]:
+        repo = uow.records
         case_id = None
         for effect in decision.effects:
-            case_id = await self._effect(repo, customer, effect, now) or case_id
+            case_id = await self._effect(uow, customer, effect, now) or case_id
         await repo.save_conversation(customer.id, decision.state, now)
         language = decision.language or customer.language
         queued = await self._queue(repo, customer, decision.replies, language, now, case_id, lease)
         if self.mirror is not None and customer.desk_case_id is not None:
-            desk = DeskRecords(repo.session)
+            desk = uow.desk
             if incoming is not None:
                 self.mirror.inbound(
                     desk, customer, incoming.kind, incoming.text, incoming.message_id, now
@@ -277,8 +275,9 @@ class Conversations:
         return queued
 
     async def _effect(
-        self, repo: Repository, customer: Customer, effect: Effect, now: datetime
+        self, uow: UnitOfWork, customer: Customer, effect: Effect, now: datetime
     ) -> int | None:
+        repo = uow.records
         match effect:
             case OpenCase(reference, draft, human):
                 case = await repo.open_case(
@@ -286,7 +285,7 @@ class Conversations:
                 )
                 if self.escalation is not None:
                     policy = self.escalation
-                    EscalationRecords(repo.session).schedule_new(
+                    uow.escalations.schedule_new(
                         case,
                         policy.deadlines(case.category, now),
                         policy.roles(),
@@ -295,18 +294,14 @@ class Conversations:
                 logger.info("case %s opened (%s)", reference, draft.category.value)
                 metrics.CASES_OPENED.labels(draft.category.value).inc()
                 if self.mirror is not None and (human or self.mirror.topics_on_open):
-                    await self.mirror.bring(
-                        DeskRecords(repo.session), case, customer, now, human=human
-                    )
+                    await self.mirror.bring(uow.desk, case, customer, now, human=human)
                 return case.id
             case AddToCase(reference, texts, attachments):
                 return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
             case RequestHuman(reference):
                 case = await repo.request_human(reference, customer.id, now)
                 if self.mirror is not None:
-                    await self.mirror.bring(
-                        DeskRecords(repo.session), case, customer, now, human=True
-                    )
+                    await self.mirror.bring(uow.desk, case, customer, now, human=True)
                 return case.id
             case RecordRating(reference, rating):
                 await repo.record_rating(reference, customer.id, rating, now)
@@ -353,23 +348,22 @@ class Conversations:
         turn) and says what the conversation hears of it; the resulting messages are sent
         at once, or with `deliver` False (another process) left to the bot's dispatcher.
         """
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
-            case = await repo.case(reference)
-            chat_id = (await repo.customer_by_id(case.customer_id)).chat_id
+        async with self.transactions() as uow:
+            case = await uow.records.case(reference)
+            chat_id = (await uow.records.customer_by_id(case.customer_id)).chat_id
         async with self.guards.chat_lock(chat_id):
             now = self.clock()
             lease = SEND_LEASE if deliver else None
-            async with self.sessions() as session, session.begin():
-                repo = Repository(session)
+            async with self.transactions() as uow:
+                repo = uow.records
                 customer = await repo.customer_by_id(case.customer_id)
                 state, _ = await repo.conversation(customer.id, lock=True)
                 case = await repo.case(reference)  # read again under the lock
-                change = await step(repo, case, customer, now)
+                change = await step(uow, case, customer, now)
                 queued = list(change.outgoing)
                 if change.event is not None:
                     decision = await self._decide(repo, customer, state, change.event, now)
-                    queued += await self._apply(repo, customer, decision, now, lease)
+                    queued += await self._apply(uow, customer, decision, now, lease)
                     self._remember_step(customer.telegram_user_id, decision.state)
             if self.mirror is not None:
                 self.mirror.kick()

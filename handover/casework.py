@@ -18,15 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from prima import metrics
 from prima.core.conversation import CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation
 from prima.core.roster import Member, Role
-from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, Case, Customer
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +46,13 @@ def may_act(case: Case, member: Member) -> bool:
 
 
 async def take(
-    session: AsyncSession, case: Case, actor: str, now: datetime, ladder: CaseLadder | None
+    uow: UnitOfWork, case: Case, actor: str, now: datetime, ladder: CaseLadder | None
 ) -> bool:
     """Assign the open case to `actor` (False: it already was). The ladder stops if the
     policy says so; otherwise it goes back to its own pace (a person has it: no early level
     1 for a customer who asked for one)."""
     stop = ladder is not None and ladder.stops_on_takeover
-    records = EscalationRecords(session)
+    records = uow.escalations
     taken = await records.take(case, actor, now, stop_ladder=stop)
     if ladder is not None and not stop:
         deadlines = ladder.deadlines(case.category, case.opened_at)
@@ -81,12 +78,12 @@ class Resolver:
         sent is left queued for the bot's dispatcher (another process). Raises
         `UnknownCaseError` for a reference no case has."""
 
-        async def resolve(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+        async def resolve(uow: UnitOfWork, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.status != OPEN:
                 return StaffChange(result=Resolution(Outcome.CLOSED))
             if member is not None and case.agent_user_id is not None and not may_act(case, member):
                 return StaffChange(result=Resolution(Outcome.HELD, case.agent_name))
-            await repo.resolve_case(reference, actor, how, now)
+            await uow.records.resolve_case(reference, actor, how, now)
             logger.info("case %s resolved", reference)
             metrics.CASES_RESOLVED.inc()
             return StaffChange(CaseResolved(reference), result=Resolution(Outcome.RESOLVED))

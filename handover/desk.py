@@ -32,6 +32,7 @@ from prima.storage.desk import DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.repository import Repository, UnknownCaseError
+from prima.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -159,7 +160,7 @@ class StaffDesk:
 
     async def take(self, reference: str, member: Member, *, elsewhere: bool = False) -> Rendered:
         async def take(
-            repo: Repository, case: Case, customer: Customer, now: datetime
+            uow: UnitOfWork, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
             if case.status != OPEN:
                 return StaffChange(result=self._say("desk_closed", reference=reference))
@@ -169,10 +170,10 @@ class StaffDesk:
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
-            await assign(repo.session, case, member.name, now, self.policy)
+            await assign(uow, case, member.name, now, self.policy)
             self._hold(case, member, now)
             if customer.desk_case_id != case.id:
-                await self.mirror.bring(DeskRecords(repo.session), case, customer, now, human=False)
+                await self.mirror.bring(uow.desk, case, customer, now, human=False)
             logger.info("case %s taken at the staff desk", reference)
             metrics.HANDOFFS.labels("taken").inc()
             answer = self._say(
@@ -188,14 +189,14 @@ class StaffDesk:
         return await self._for_staff(reference, take)
 
     async def release(self, reference: str, member: Member) -> Rendered:
-        async def release(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+        async def release(uow: UnitOfWork, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.agent_user_id is None:
                 return StaffChange(result=self._say("desk_not_taken", reference=reference))
             if not may_act(case, member):
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
-            add_event(repo.session, case.id, now, member.name, "released", {})
+            add_event(uow.session, case.id, now, member.name, "released", {})
             metrics.HANDOFFS.labels("released").inc()
             self._hold(case, None, now)
             return StaffChange(AgentChanged(reference, None), result=self._say("desk_released"))
@@ -217,7 +218,7 @@ class StaffDesk:
             )
             return self._say("desk_transfer_choose", wanted=wanted, buttons=choices)
 
-        async def transfer(repo: Repository, case: Case, _: Customer, now: datetime) -> StaffChange:
+        async def transfer(uow: UnitOfWork, case: Case, _: Customer, now: datetime) -> StaffChange:
             if case.status != OPEN:
                 return StaffChange(result=self._say("desk_closed", reference=reference))
             if case.agent_user_id is not None and not may_act(case, member):
@@ -228,7 +229,7 @@ class StaffDesk:
                 return StaffChange(result=self._say("desk_yours", reference=reference))
             previous = case.agent_name
             add_event(
-                repo.session,
+                uow.session,
                 case.id,
                 now,
                 member.name,

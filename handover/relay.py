@@ -24,6 +24,7 @@ from prima.storage.desk import HELD, DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.repository import Repository, outgoing
+from prima.storage.unit_of_work import UnitOfWork
 
 
 class Relay:
@@ -54,13 +55,14 @@ class Relay:
         held = bool(advice)
 
         async def relay(
-            repo: Repository, case: Case, customer: Customer, now: datetime
+            uow: UnitOfWork, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
+            repo = uow.records
             if staff.update_id is not None and not await repo.claim_update(staff.update_id, now):
                 return StaffChange(result=None)  # relayed already
             reply_to = None
             if staff.reply_to is not None:
-                mirrored = await DeskRecords(repo.session).mirrored_source(staff.reply_to)
+                mirrored = await uow.desk.mirrored_source(staff.reply_to)
                 reply_to = mirrored[1] if mirrored and mirrored[0] == customer.chat_id else None
             message = repo.queue_copy(
                 customer,
@@ -72,10 +74,10 @@ class Relay:
                 lease=SEND_LEASE,
                 held=held,
             )
-            await repo.session.flush()
+            await uow.session.flush()
             if held:
                 phrases = [a.phrase for a in advice]
-                add_event(repo.session, case.id, now, member.name, "coached", {"phrases": phrases})
+                add_event(uow.session, case.id, now, member.name, "coached", {"phrases": phrases})
                 return StaffChange(result=message.id)
             case.agent_active_at, case.quiet_flagged_at = now, None
             return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
@@ -144,9 +146,9 @@ class Relay:
         """Send a held message of the case holder's."""
 
         async def send(
-            repo: Repository, case: Case, customer: Customer, now: datetime
+            uow: UnitOfWork, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
-            message = await repo.session.get(Message, message_id)
+            message = await uow.session.get(Message, message_id)
             if (
                 case.agent_user_id != member.user_id
                 or message is None
@@ -156,7 +158,7 @@ class Relay:
                 return StaffChange(result=False)
             message.delivery, message.claimed_until = "pending", now + SEND_LEASE
             if anyway:
-                add_event(repo.session, case.id, now, member.name, "sent_anyway", {})
+                add_event(uow.session, case.id, now, member.name, "sent_anyway", {})
             case.agent_active_at, case.quiet_flagged_at = now, None
             return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
 

@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from handover.casework import take
 from prima.core.ports import CaseLadder
 from prima.core.reply import Rendered, Reply
@@ -23,9 +20,9 @@ from prima.core.roster import Member, Roster
 from prima.core.staff import Origin, StaffVerb, read_staff
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer, to_plain_text
-from prima.storage.escalations import EscalationRecords
-from prima.storage.models import OPEN, Message
-from prima.storage.repository import Repository, UnknownCaseError
+from prima.storage.models import OPEN
+from prima.storage.repository import UnknownCaseError
+from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +55,7 @@ class SupervisorDesk:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         policy: CaseLadder,
         roster: Roster,
         renderer: Renderer,
@@ -66,7 +63,7 @@ class SupervisorDesk:
         reply_context: Callable[[str], dict[str, Any]],
         clock: Callable[[], datetime],
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.policy = policy
         self.roster = roster
         self.renderer = renderer
@@ -109,8 +106,8 @@ class SupervisorDesk:
 
     async def _overview(self) -> Rendered:
         now = self.clock()
-        async with self.sessions() as session:
-            records = EscalationRecords(session)
+        async with self.transactions.reads() as uow:
+            records = uow.escalations
             lines = await records.overview(OVERVIEW_LIMIT)
             total = await records.open_count()
         cases = [
@@ -129,8 +126,8 @@ class SupervisorDesk:
 
     async def _case(self, reference: str) -> Rendered:
         now = self.clock()
-        async with self.sessions() as session:
-            repo, records = Repository(session), EscalationRecords(session)
+        async with self.transactions.reads() as uow:
+            repo, records = uow.records, uow.escalations
             case = await repo.case(reference)
             customer = await repo.customer_by_id(case.customer_id)
             ladder = await records.ladder_of(case.id)
@@ -166,9 +163,9 @@ class SupervisorDesk:
 
     async def _ack(self, reference: str, actor: str) -> Rendered:
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            case = await Repository(session).case(reference)
-            levels = await EscalationRecords(session).acknowledge(case, actor, now)
+        async with self.transactions() as uow:
+            case = await uow.records.case(reference)
+            levels = await uow.escalations.acknowledge(case, actor, now)
         if levels:
             logger.info("case %s: escalation level(s) %s acknowledged", reference, levels)
         return self._render("supervisor_ack", reference=reference, levels=levels, by=actor)
@@ -178,11 +175,11 @@ class SupervisorDesk:
         desk's take also holds it and brings its topic, `handover/front.py`)."""
         now = self.clock()
         stop = self.policy.stops_on_takeover
-        async with self.sessions() as session, session.begin():
-            case = await Repository(session).case(reference)
+        async with self.transactions() as uow:
+            case = await uow.records.case(reference)
             if case.status != OPEN:
                 return self._render("supervisor_taken", reference=reference, state="closed")
-            taken = await take(session, case, actor, now, self.policy)
+            taken = await take(uow, case, actor, now, self.policy)
         logger.info("case %s taken by a supervisor", reference)
         return self._render(
             "supervisor_taken",
@@ -194,17 +191,10 @@ class SupervisorDesk:
 
     async def transcript(self, reference: str) -> Rendered:
         """The case's conversation, latest messages (both sides)."""
-        async with self.sessions() as session:
-            case = await Repository(session).case(reference)
+        async with self.transactions.reads() as uow:
+            case = await uow.records.case(reference)
             since = case.opened_at - timedelta(hours=1)
-            rows = list(
-                await session.scalars(
-                    select(Message)
-                    .where(Message.customer_id == case.customer_id, Message.created_at >= since)
-                    .order_by(Message.id.desc())
-                    .limit(TRANSCRIPT_LIMIT)
-                )
-            )
+            rows = await uow.records.messages_since(case.customer_id, since, TRANSCRIPT_LIMIT)
         zone = self.policy.zone
         messages = [
             {

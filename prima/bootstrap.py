@@ -39,6 +39,7 @@ from prima.mail import SmtpMailer
 from prima.rendering import Renderer
 from prima.settings import Settings
 from prima.storage.database import create_engine, default_url, migrate, sessions
+from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
 
@@ -170,7 +171,7 @@ class Runtime:
         return Conversations(
             mirror=mirror,
             ordered=ordered,
-            sessions=sessions,
+            transactions=Transactions(sessions),
             classifier=classifier,
             renderer=self.renderer(),
             config=self.config,
@@ -285,7 +286,7 @@ class Runtime:
 
     def desk(self, sessions: async_sessionmaker[AsyncSession]) -> SupervisorDesk:
         return SupervisorDesk(
-            sessions=sessions,
+            transactions=Transactions(sessions),
             policy=self.policy(),
             roster=self.roster(),
             renderer=self.renderer(),

@@ -14,11 +14,9 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from prima.core.ports import SEND_LEASE, Clock, DeskMirror, Guards, RetryLater, Sender, Unreachable
-from prima.storage.desk import DeskRecords
-from prima.storage.repository import Outgoing, Repository
+from prima.storage.repository import Outgoing
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +45,13 @@ class Outbox:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         sender: Sender,
         guards: Guards,
         mirror: DeskMirror | None,
         clock: Clock,
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.sender = sender
         self.guards = guards
         self.mirror = mirror
@@ -72,8 +70,8 @@ class Outbox:
         for message in messages:
             record = await self._send_one(message)
             if record is not None:
-                async with self.sessions() as session, session.begin():
-                    await record(Repository(session))
+                async with self.transactions() as uow:
+                    await record(uow)
                 break
             sent.append(message.id)
         return sent
@@ -94,8 +92,8 @@ class Outbox:
             await asyncio.sleep(0)  # let the turns in flight add theirs to this batch
             batch, self._sent_marks = self._sent_marks, []
             try:
-                async with self.sessions() as session, session.begin():
-                    await Repository(session).mark_sent_many(batch)
+                async with self.transactions() as uow:
+                    await uow.records.mark_sent_many(batch)
             except Exception:
                 failures += 1
                 self._sent_marks = batch + self._sent_marks
@@ -119,7 +117,7 @@ class Outbox:
     def _unrecorded(self) -> set[int]:
         return {message_id for message_id, *_ in self._sent_marks}
 
-    async def _send_one(self, message: Outgoing) -> Callable[[Repository], Awaitable[None]] | None:
+    async def _send_one(self, message: Outgoing) -> Callable[[UnitOfWork], Awaitable[None]] | None:
         """Send one message; None when sent, else how to record the failure."""
         now = self.clock()
         try:
@@ -132,15 +130,14 @@ class Outbox:
         except Unreachable:
             logger.info("customer %s is unreachable (blocked the bot)", message.customer_id)
 
-            async def unreachable(repo: Repository) -> None:
-                await repo.mark_failed(message.id, "unreachable", now, retry_at=None)
-                await repo.mark_unreachable(message.customer_id, now)
+            async def unreachable(uow: UnitOfWork) -> None:
+                await uow.records.mark_failed(message.id, "unreachable", now, retry_at=None)
+                await uow.records.mark_unreachable(message.customer_id, now)
                 if self.mirror is not None:
-                    customer = await repo.customer_by_id(message.customer_id)
+                    customer = await uow.records.customer_by_id(message.customer_id)
                     if customer.desk_case_id is not None:
-                        desk = DeskRecords(repo.session)
                         self.mirror.notice(
-                            desk,
+                            uow.desk,
                             customer.desk_case_id,
                             now,
                             "desk_customer_unreachable",
@@ -152,8 +149,8 @@ class Outbox:
         except RetryLater as exc:
             wait_until, reason = now + timedelta(seconds=exc.seconds), str(exc)
 
-            async def later(repo: Repository) -> None:
-                await repo.mark_failed(message.id, reason, now, retry_at=wait_until)
+            async def later(uow: UnitOfWork) -> None:
+                await uow.records.mark_failed(message.id, reason, now, retry_at=wait_until)
 
             return later
         except Exception as exc:
@@ -163,8 +160,8 @@ class Outbox:
             retry_at = retry if attempts < MAX_SEND_ATTEMPTS else None
             error = f"{type(exc).__name__}: {exc}"
 
-            async def failed(repo: Repository) -> None:
-                await repo.mark_failed(message.id, error, now, retry_at=retry_at)
+            async def failed(uow: UnitOfWork) -> None:
+                await uow.records.mark_failed(message.id, error, now, retry_at=retry_at)
 
             return failed
 
@@ -173,8 +170,8 @@ class Outbox:
 
     async def dispatch_pending(self, limit: int = 100) -> int:
         """Send what is due in the outbox (after a crash, a rate limit, an outage)."""
-        async with self.sessions() as session, session.begin():
-            due = await Repository(session).claim_due(self.clock(), SEND_LEASE, limit)
+        async with self.transactions() as uow:
+            due = await uow.records.claim_due(self.clock(), SEND_LEASE, limit)
         sent_already = self._unrecorded()  # delivered; the mark is waiting for the database
         by_chat: dict[int, list[Outgoing]] = {}
         for message in due:

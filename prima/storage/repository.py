@@ -370,6 +370,16 @@ class Repository:
         )
         return list(rows)
 
+    async def messages_since(self, customer_id: int, since: datetime, limit: int) -> list[Message]:
+        """The customer's latest messages (both sides) from `since` on, newest first."""
+        rows = await self.session.scalars(
+            select(Message)
+            .where(Message.customer_id == customer_id, Message.created_at >= since)
+            .order_by(Message.id.desc())
+            .limit(limit)
+        )
+        return list(rows)
+
     async def attachments(self, case_id: int) -> list[Attachment]:
         rows = await self.session.scalars(
             select(Attachment).where(Attachment.case_id == case_id).order_by(Attachment.id)
