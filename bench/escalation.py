@@ -34,6 +34,7 @@ from prima.settings import Settings
 from prima.storage.database import create_engine, migrate, sessions
 from prima.storage.escalations import due_query
 from prima.storage.models import Case, Customer, Escalation
+from prima.storage.unit_of_work import Transactions
 
 ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 CHUNK = 5000
@@ -169,7 +170,7 @@ async def burst(url: str, tmp: Path) -> tuple[int, float, int, float]:
     sender = CountingSender()
     engine = create_engine(url)
     escalator = Escalator(
-        sessions=sessions(engine),
+        transactions=Transactions(sessions(engine)),
         policy=runtime.policy(),
         renderer=runtime.renderer(),
         config=config,

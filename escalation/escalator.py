@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from escalation.ladder import Level
 from escalation.policy import EscalationPolicy
 from prima import metrics
@@ -36,10 +34,10 @@ from prima.core.reply import Button, Reply
 from prima.core.staff import StaffVerb, alert_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
-from prima.storage.desk import DeskRecords
 from prima.storage.escalations import Delivery, Due, EscalationRecords
 from prima.storage.models import FIRED, OPEN, Case, Customer
 from prima.storage.repository import Repository
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +60,7 @@ class Escalator:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         policy: EscalationPolicy,
         renderer: Renderer,
         config: ServiceConfig,
@@ -71,7 +69,7 @@ class Escalator:
         clock: Callable[[], datetime] = utc_now,
         mirror: DeskMirror | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.policy = policy
         self.renderer = renderer
         self.config = config
@@ -116,8 +114,8 @@ class Escalator:
         current ones: the policy's fingerprint covers both."""
         policy, total = self.policy.fingerprint, 0
         while True:
-            async with self.sessions() as session, session.begin():
-                records = EscalationRecords(session)
+            async with self.transactions() as uow:
+                records = uow.escalations
                 cases = await records.stale_cases(policy, RESCHEDULE_BATCH)
                 for case in cases:
                     await self.schedule(records, case)
@@ -141,8 +139,8 @@ class Escalator:
     async def fire_due(self) -> int:
         """Claim due levels and fire each once; returns how many were claimed."""
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            records = EscalationRecords(session)
+        async with self.transactions() as uow:
+            records = uow.escalations
             due = await records.claim_due(now, FIRE_BATCH)
             highest: dict[int, Due] = {}
             for item in due:
@@ -151,7 +149,7 @@ class Escalator:
                     continue
                 records.fire(item, now)
                 await self._notify_supervisors(records, item, now)
-                self._tell_desk(session, item, now)
+                self._tell_desk(uow, item, now)
                 highest[item.case.id] = item  # claimed lowest level first within a case
                 metrics.ESCALATIONS.labels(str(item.escalation.level)).inc()
                 logger.info(
@@ -160,20 +158,19 @@ class Escalator:
                     item.escalation.level,
                     item.escalation.role,
                 )
-            repo = Repository(session)
             for item in highest.values():
-                await self._tell_customer(repo, item, now)
-            await session.flush()
+                await self._tell_customer(uow.records, item, now)
+            await uow.session.flush()
         if due and self.mirror is not None:
             self.mirror.kick()
         return len(due)
 
-    def _tell_desk(self, session: AsyncSession, item: Due, now: datetime) -> None:
+    def _tell_desk(self, uow: UnitOfWork, item: Due, now: datetime) -> None:
         case = item.case
         if self.mirror is None or (case.topic_id is None and item.customer.desk_case_id != case.id):
             return
         self.mirror.notice(
-            DeskRecords(session),
+            uow.desk,
             case.id,
             now,
             "desk_escalated",
@@ -289,13 +286,13 @@ class Escalator:
     async def deliver_due(self) -> int:
         """Send the notifications due now, each independently; returns how many were tried."""
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            claimed = await EscalationRecords(session).claim_deliveries(now, LEASE, DELIVERY_BATCH)
+        async with self.transactions() as uow:
+            claimed = await uow.escalations.claim_deliveries(now, LEASE, DELIVERY_BATCH)
         if not claimed:
             return 0
         results = await asyncio.gather(*(self._send(d) for d in claimed))
-        async with self.sessions() as session, session.begin():
-            records = EscalationRecords(session)
+        async with self.transactions() as uow:
+            records = uow.escalations
             for delivery, (message_id, error, retry_at, status) in zip(
                 claimed, results, strict=True
             ):

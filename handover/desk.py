@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from handover.casework import Outcome, Resolver, may_act
 from handover.casework import take as assign
 from handover.coaching import Coach
@@ -28,11 +26,10 @@ from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffSt
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffInput, StaffVerb, desk_button
-from prima.storage.desk import DeskRecords
 from prima.storage.escalations import add_event
 from prima.storage.models import OPEN, Case, Customer
-from prima.storage.repository import Repository, UnknownCaseError
-from prima.storage.unit_of_work import UnitOfWork
+from prima.storage.repository import UnknownCaseError
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +38,7 @@ class StaffDesk:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         conversations: StaffConversation,
         roster: Roster,
         section: StaffSection,
@@ -52,7 +49,7 @@ class StaffDesk:
         transcript: Callable[[str], Awaitable[Rendered]],
         clock: Callable[[], datetime],
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.conversations = conversations
         self.roster = roster
         self.section = section
@@ -64,7 +61,7 @@ class StaffDesk:
         self.clock = clock
         self.resolver = Resolver(conversations)
         self.relay = Relay(
-            sessions=sessions,
+            transactions=transactions,
             conversations=conversations,
             section=section,
             mirror=mirror,
@@ -146,15 +143,15 @@ class StaffDesk:
         )
 
     async def _case_for(self, staff: StaffInput) -> Case | None:
-        async with self.sessions() as session:
+        async with self.transactions.reads() as uow:
             if staff.action is not None and staff.action.reference:
                 try:
-                    return await Repository(session).case(staff.action.reference)
+                    return await uow.records.case(staff.action.reference)
                 except UnknownCaseError:
                     return None
             if staff.thread_id is None:
                 return None
-            return await DeskRecords(session).case_in_topic(staff.thread_id)
+            return await uow.desk.case_in_topic(staff.thread_id)
 
     # --- taking, handing back, handing on ----------------------------------------------------
 
@@ -258,9 +255,9 @@ class StaffDesk:
     async def note(self, reference: str, member: Member, text: str) -> Rendered:
         if not text.strip():
             return self._say("desk_usage")
-        async with self.sessions() as session, session.begin():
-            case = await Repository(session).case(reference)
-            add_event(session, case.id, self.clock(), member.name, "note", {"text": text})
+        async with self.transactions() as uow:
+            case = await uow.records.case(reference)
+            add_event(uow.session, case.id, self.clock(), member.name, "note", {"text": text})
         return self._say("desk_noted")
 
     @staticmethod
@@ -298,8 +295,8 @@ class StaffDesk:
     async def flag_quiet(self) -> int:
         """Flag, in their topics, takeovers whose agent has been quiet beyond `quiet_after`."""
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            desk = DeskRecords(session)
+        async with self.transactions() as uow:
+            desk = uow.desk
             quiet = await desk.quiet_takeovers(now - self.section.quiet_after)
             for case in quiet:
                 assert case.agent_active_at is not None
@@ -313,7 +310,7 @@ class StaffDesk:
                     agent_id=case.agent_user_id,
                     quiet_for=_minutes(now - case.agent_active_at),
                 )
-                add_event(session, case.id, now, "desk", "quiet_flagged", {})
+                add_event(uow.session, case.id, now, "desk", "quiet_flagged", {})
         if quiet:
             self.mirror.kick()
         return len(quiet)

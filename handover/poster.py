@@ -9,15 +9,12 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from handover.mirror import Mirror
 from handover.ports import DeskTransport, Rejected, TopicClosed, TopicGone
 from prima.core.ports import RetryLater, Unreachable
-from prima.storage.desk import DeskRecords, Post
+from prima.storage.desk import Post
 from prima.storage.escalations import add_event
-from prima.storage.models import Case
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +30,13 @@ class DeskPoster:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         transport: DeskTransport,
         mirror: Mirror,
         clock: Callable[[], datetime],
         wake: asyncio.Event | None = None,
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.transport = transport
         self.mirror = mirror
         self.clock = clock
@@ -50,8 +47,8 @@ class DeskPoster:
 
     async def deliver_due(self) -> int:
         """Post what is due (the oldest post of each case); returns how many went out."""
-        async with self.sessions() as session, session.begin():
-            due = await DeskRecords(session).claim_due(self.clock(), LEASE, BATCH)
+        async with self.transactions() as uow:
+            due = await uow.desk.claim_due(self.clock(), LEASE, BATCH)
         sent = 0
         for post in due:
             if await self._deliver(post, post.topic_id) is not None:
@@ -80,8 +77,8 @@ class DeskPoster:
             delay = min(5.0 * 2**attempts, 600.0) if attempts < MAX_ATTEMPTS else None
             await self._failed(post, f"{type(exc).__name__}: {exc}", delay)
             return None
-        async with self.sessions() as session, session.begin():
-            await DeskRecords(session).sent(post.id, telegram_id, self.clock())
+        async with self.transactions() as uow:
+            await uow.desk.sent(post.id, telegram_id, self.clock())
         return topic if topic is not None else 0
 
     async def _in_topic(self, post: Post, case_id: int, topic: int) -> tuple[int, int]:
@@ -113,36 +110,34 @@ class DeskPoster:
     async def _failed(self, post: Post, error: str, delay: float | None) -> None:
         now = self.clock()
         retry_at = now + timedelta(seconds=delay) if delay is not None else None
-        async with self.sessions() as session, session.begin():
-            await DeskRecords(session).failed(post.id, error, retry_at=retry_at)
+        async with self.transactions() as uow:
+            await uow.desk.failed(post.id, error, retry_at=retry_at)
 
     async def _new_topic(self, case_id: int, *, replacing: int | None = None) -> int:
         """A topic for the case (named after it), its card first when it replaces a deleted one."""
-        async with self.sessions() as session:
-            case = await session.get(Case, case_id)
-            assert case is not None
+        async with self.transactions.reads() as uow:
+            case = await uow.records.case_by_id(case_id)
             if replacing is None and case.topic_id is not None:
                 return int(case.topic_id)  # another instance made it meanwhile
-            customer = await Repository(session).customer_by_id(case.customer_id)
+            customer = await uow.records.customer_by_id(case.customer_id)
             name = f"{case.reference} · {customer.first_name or '-'} · {case.category}"
         topic = await self.transport.create_topic(name[:TOPIC_NAME_LIMIT])
         now = self.clock()
-        async with self.sessions() as session, session.begin():
-            desk = DeskRecords(session)
+        async with self.transactions() as uow:
+            desk = uow.desk
             await desk.set_topic(case_id, topic)
             if replacing is not None:
                 logger.warning("case %s: its topic was deleted; a new one was made", case_id)
                 add_event(
-                    session,
+                    uow.session,
                     case_id,
                     now,
                     "desk",
                     "topic_recreated",
                     {"old": replacing, "new": topic},
                 )
-                case = await session.get(Case, case_id)
-                assert case is not None
-                customer = await Repository(session).customer_by_id(case.customer_id)
+                case = await uow.records.case_by_id(case_id)
+                customer = await uow.records.customer_by_id(case.customer_id)
                 card = self.mirror.card_text(case, customer, now)
         if replacing is not None:
             await self.transport.post(card.text, topic, card.rows())

@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from handover.coaching import Advice, Coach
 from handover.mirror import Mirror
 from handover.ports import DeskTransport
@@ -20,18 +18,18 @@ from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
 from prima.core.staff import StaffInput, StaffVerb, desk_button
-from prima.storage.desk import HELD, DeskRecords
+from prima.storage.desk import HELD
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
-from prima.storage.repository import Repository, outgoing
-from prima.storage.unit_of_work import UnitOfWork
+from prima.storage.repository import outgoing
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 
 class Relay:
     def __init__(
         self,
         *,
-        sessions: async_sessionmaker[AsyncSession],
+        transactions: Transactions,
         conversations: StaffConversation,
         section: StaffSection,
         mirror: Mirror,
@@ -39,7 +37,7 @@ class Relay:
         transport: DeskTransport,
         clock: Callable[[], datetime],
     ) -> None:
-        self.sessions = sessions
+        self.transactions = transactions
         self.conversations = conversations
         self.section = section
         self.mirror = mirror
@@ -121,8 +119,8 @@ class Relay:
         assert staff.message_id is not None
         text = staff.text or ""
         advice = self.coach.advise(text, self.mirror.language)
-        async with self.sessions() as session:
-            relayed = await DeskRecords(session).relayed(staff.chat_id, staff.message_id)
+        async with self.transactions.reads() as uow:
+            relayed = await uow.desk.relayed(staff.chat_id, staff.message_id)
         if relayed is None:
             return []
         if advice:
@@ -131,13 +129,13 @@ class Relay:
             return await self._release(case.reference, member, relayed.id, anyway=False)
         if relayed.telegram_message_id is None:
             return []  # not delivered yet: the copy is made from the edited message
-        async with self.sessions() as session:
-            customer = await Repository(session).customer_by_id(relayed.customer_id)
+        async with self.transactions.reads() as uow:
+            customer = await uow.records.customer_by_id(relayed.customer_id)
         await self.transport.edit_customer_message(
             customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
         )
-        async with self.sessions() as session, session.begin():
-            add_event(session, case.id, self.clock(), member.name, "agent_edited", {})
+        async with self.transactions() as uow:
+            add_event(uow.session, case.id, self.clock(), member.name, "agent_edited", {})
         return []
 
     async def _release(
@@ -167,12 +165,12 @@ class Relay:
 
     async def customer_edited(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
         """A customer edited a message the desk mirrored: note it under the mirrored copy."""
-        async with self.sessions() as session, session.begin():
-            repo = Repository(session)
+        async with self.transactions() as uow:
+            repo = uow.records
             customer = await repo.customer_for_user(user_id)
             if customer is None or customer.desk_case_id is None:
                 return
-            desk = DeskRecords(session)
+            desk = uow.desk
             mirrored = await desk.post_mirroring(chat_id, message_id)
             now = self.clock()
             await repo.record_inbound(

@@ -212,7 +212,7 @@ class Runtime:
         if telegram is None:
             logger.warning("no Telegram token: escalation messages to Telegram are skipped")
         return Escalator(
-            sessions=sessions,
+            transactions=Transactions(sessions),
             policy=self.policy(),
             renderer=self.renderer(),
             config=self.config,
@@ -248,7 +248,11 @@ class Runtime:
     ) -> DeskPoster:
         """The desk poster; `wake` is the event the mirror's `kick` sets."""
         return DeskPoster(
-            sessions=sessions, transport=transport, mirror=mirror, clock=utc_now, wake=wake
+            transactions=Transactions(sessions),
+            transport=transport,
+            mirror=mirror,
+            clock=utc_now,
+            wake=wake,
         )
 
     def staff_desk(
@@ -260,7 +264,7 @@ class Runtime:
         supervisors: SupervisorDesk,
     ) -> StaffDesk:
         return StaffDesk(
-            sessions=sessions,
+            transactions=Transactions(sessions),
             conversations=conversations,
             roster=mirror.roster,
             section=self.config.staff,

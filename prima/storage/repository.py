@@ -256,6 +256,12 @@ class Repository:
         rows = await self.session.scalars(_OPEN_CASES, {"customer_id": customer_id})
         return [_view(case) for case in rows]
 
+    async def case_by_id(self, case_id: int) -> Case:
+        case = await self.session.get(Case, case_id)
+        if case is None:
+            raise UnknownCaseError(str(case_id))
+        return case
+
     async def case(self, reference: str, customer_id: int | None = None) -> Case:
         query = select(Case).where(Case.reference == reference)
         if customer_id is not None:
