@@ -56,7 +56,8 @@ from prima.core.turn import Incoming, Outcome, TurnResult
 from prima.delivery import Outbox
 from prima.rendering import Renderer
 from prima.storage.models import Customer
-from prima.storage.repository import Outgoing, Repository, candidate_reference
+from prima.storage.outbox import Outgoing
+from prima.storage.repository import Repository, candidate_reference
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ class Conversations:
             )
             if flood is not Flood.ALLOW:
                 replies = (Reply("flood_notice"),) if flood is Flood.NOTIFY else ()
-                queued = await self._queue(repo, customer, replies, customer.language, now)
+                queued = await self._queue(uow, customer, replies, customer.language, now)
                 outcome = Outcome.FLOODED
             else:
                 if (
@@ -264,7 +265,7 @@ class Conversations:
             case_id = await self._effect(uow, customer, effect, now) or case_id
         await repo.save_conversation(customer.id, decision.state, now)
         language = decision.language or customer.language
-        queued = await self._queue(repo, customer, decision.replies, language, now, case_id, lease)
+        queued = await self._queue(uow, customer, decision.replies, language, now, case_id, lease)
         if self.mirror is not None and customer.desk_case_id is not None:
             desk = uow.desk
             if incoming is not None:
@@ -313,7 +314,7 @@ class Conversations:
 
     async def _queue(
         self,
-        repo: Repository,
+        uow: UnitOfWork,
         customer: Customer,
         replies: tuple[Reply, ...],
         language: str,
@@ -326,7 +327,7 @@ class Conversations:
         rendered = [self.renderer.message(language, reply, **context) for reply in replies]
         return [
             Outgoing(
-                await repo.queue_outbound(
+                await uow.outbox.queue_outbound(
                     customer, r.text, r.buttons, case_id=case_id, now=now, lease=lease
                 ),
                 customer.id,

@@ -36,7 +36,7 @@ from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.escalations import Delivery, Due, EscalationRecords
 from prima.storage.models import FIRED, OPEN, Case, Customer
-from prima.storage.repository import Repository
+from prima.storage.outbox import OutboxRecords
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,7 @@ class Escalator:
                     item.escalation.role,
                 )
             for item in highest.values():
-                await self._tell_customer(uow.records, item, now)
+                await self._tell_customer(uow.outbox, item, now)
             await uow.session.flush()
         if due and self.mirror is not None:
             self.mirror.kick()
@@ -265,7 +265,7 @@ class Escalator:
             "acknowledged": acknowledged,
         }
 
-    async def _tell_customer(self, repo: Repository, item: Due, now: datetime) -> None:
+    async def _tell_customer(self, outbox: OutboxRecords, item: Due, now: datetime) -> None:
         customer: Customer = item.customer
         if not customer.reachable:
             return
@@ -277,7 +277,7 @@ class Escalator:
             language, reply, **{**self.reply_context(language), "name": customer.first_name}
         )
         # Left to the bot's dispatcher (lease None), which keeps the chat's messages in order.
-        await repo.queue_outbound(
+        await outbox.queue_outbound(
             customer, rendered.text, rendered.buttons, case_id=item.case.id, now=now, lease=None
         )
 

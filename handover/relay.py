@@ -21,7 +21,7 @@ from prima.core.staff import StaffInput, StaffVerb, desk_button
 from prima.storage.desk import HELD
 from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
-from prima.storage.repository import outgoing
+from prima.storage.outbox import outgoing
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 
@@ -62,7 +62,7 @@ class Relay:
             if staff.reply_to is not None:
                 mirrored = await uow.desk.mirrored_source(staff.reply_to)
                 reply_to = mirrored[1] if mirrored and mirrored[0] == customer.chat_id else None
-            message = repo.queue_copy(
+            message = uow.outbox.queue_copy(
                 customer,
                 source,
                 text=staff.text,

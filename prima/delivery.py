@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from prima.core.ports import SEND_LEASE, Clock, DeskMirror, Guards, RetryLater, Sender, Unreachable
-from prima.storage.repository import Outgoing
+from prima.storage.outbox import Outgoing
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class Outbox:
             batch, self._sent_marks = self._sent_marks, []
             try:
                 async with self.transactions() as uow:
-                    await uow.records.mark_sent_many(batch)
+                    await uow.outbox.mark_sent_many(batch)
             except Exception:
                 failures += 1
                 self._sent_marks = batch + self._sent_marks
@@ -131,7 +131,7 @@ class Outbox:
             logger.info("customer %s is unreachable (blocked the bot)", message.customer_id)
 
             async def unreachable(uow: UnitOfWork) -> None:
-                await uow.records.mark_failed(message.id, "unreachable", now, retry_at=None)
+                await uow.outbox.mark_failed(message.id, "unreachable", now, retry_at=None)
                 await uow.records.mark_unreachable(message.customer_id, now)
                 if self.mirror is not None:
                     customer = await uow.records.customer_by_id(message.customer_id)
@@ -150,7 +150,7 @@ class Outbox:
             wait_until, reason = now + timedelta(seconds=exc.seconds), str(exc)
 
             async def later(uow: UnitOfWork) -> None:
-                await uow.records.mark_failed(message.id, reason, now, retry_at=wait_until)
+                await uow.outbox.mark_failed(message.id, reason, now, retry_at=wait_until)
 
             return later
         except Exception as exc:
@@ -161,7 +161,7 @@ class Outbox:
             error = f"{type(exc).__name__}: {exc}"
 
             async def failed(uow: UnitOfWork) -> None:
-                await uow.records.mark_failed(message.id, error, now, retry_at=retry_at)
+                await uow.outbox.mark_failed(message.id, error, now, retry_at=retry_at)
 
             return failed
 
@@ -171,7 +171,7 @@ class Outbox:
     async def dispatch_pending(self, limit: int = 100) -> int:
         """Send what is due in the outbox (after a crash, a rate limit, an outage)."""
         async with self.transactions() as uow:
-            due = await uow.records.claim_due(self.clock(), SEND_LEASE, limit)
+            due = await uow.outbox.claim_due(self.clock(), SEND_LEASE, limit)
         sent_already = self._unrecorded()  # delivered; the mark is waiting for the database
         by_chat: dict[int, list[Outgoing]] = {}
         for message in due:

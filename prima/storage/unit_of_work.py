@@ -21,13 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords
+from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository
 
 
 class UnitOfWork:
-    """The records of one transaction: customers, conversations, cases and the outbox
-    (`records`), the escalation ladder and timeline (`escalations`), the staff desk's
-    posts and topics (`desk`)."""
+    """The records of one transaction: customers, conversations and cases (`records`), the
+    messages waiting to be sent (`outbox`), the escalation ladder and timeline
+    (`escalations`), the staff desk's posts and topics (`desk`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -35,6 +36,10 @@ class UnitOfWork:
     @cached_property
     def records(self) -> Repository:
         return Repository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRecords:
+        return OutboxRecords(self.session)
 
     @cached_property
     def escalations(self) -> EscalationRecords:

@@ -15,6 +15,7 @@ from prima.core.conversation import Draft
 from prima.storage.database import create_engine, migrate, sessions
 from prima.storage.desk import HELD, DeskRecords, Post
 from prima.storage.models import Case, Customer
+from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -105,7 +106,7 @@ async def test_the_message_mapping_survives_a_new_session(engine: AsyncEngine) -
         desk, repo = DeskRecords(session), Repository(session)
         post = desk.post(case_id, "text", NOW, text="👤 Siti: halo", source=(11, 501))
         customer = await repo.customer_by_id((await session.get(Case, case_id)).customer_id)  # type: ignore[union-attr]
-        relayed = repo.queue_copy(
+        relayed = OutboxRecords(session).queue_copy(
             customer,
             (STAFF, 801),
             text="Halo",
@@ -114,7 +115,7 @@ async def test_the_message_mapping_survives_a_new_session(engine: AsyncEngine) -
             now=NOW,
             lease=LEASE,
         )
-        repo.queue_copy(
+        OutboxRecords(session).queue_copy(
             customer,
             (STAFF, 802),
             text="tunggu sebentar",
@@ -126,7 +127,7 @@ async def test_the_message_mapping_survives_a_new_session(engine: AsyncEngine) -
         )
         await session.flush()
         await desk.sent(post.id, 9100, NOW)
-        await repo.mark_sent_many([(relayed.id, 7001, 1, NOW)])
+        await OutboxRecords(session).mark_sent_many([(relayed.id, 7001, 1, NOW)])
         await desk.set_topic(case_id, 55)
     async with sessions(engine)() as session:
         desk = DeskRecords(session)
@@ -142,7 +143,7 @@ async def test_the_message_mapping_survives_a_new_session(engine: AsyncEngine) -
         assert await desk.case_in_topic(56) is None
     # A held message is never taken by the outbox dispatcher.
     async with sessions(engine)() as session, session.begin():
-        due = await Repository(session).claim_due(NOW + timedelta(hours=1), LEASE, 50)
+        due = await OutboxRecords(session).claim_due(NOW + timedelta(hours=1), LEASE, 50)
     assert [m.source for m in due] == []
 
 

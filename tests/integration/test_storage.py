@@ -21,6 +21,7 @@ from prima.core.complaint import Category
 from prima.core.conversation import Attachment, Draft, Rating, State, Step
 from prima.storage.database import async_url, create_engine, current_revision, migrate, sessions
 from prima.storage.models import Base
+from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository, UnknownCaseError, candidate_reference
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
@@ -125,13 +126,15 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
         repo = Repository(session)
         customer, _ = await repo.customer_and_state(13, 13, None, "id", NOW)
         for number in range(40):
-            await repo.queue_outbound(customer, f"m{number}", [], case_id=None, now=NOW, lease=None)
+            await OutboxRecords(session).queue_outbound(
+                customer, f"m{number}", [], case_id=None, now=NOW, lease=None
+            )
 
     async def claim() -> list[int]:
         taken: list[int] = []
         for _ in range(10):
             async with sessions(engine)() as session, session.begin():
-                batch = await Repository(session).claim_due(NOW, timedelta(minutes=1), limit=3)
+                batch = await OutboxRecords(session).claim_due(NOW, timedelta(minutes=1), limit=3)
                 taken += [m.id for m in batch]
             await asyncio.sleep(0)
         return taken
@@ -141,7 +144,7 @@ async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine)
     assert len(first) + len(second) == 40
     async with sessions(engine)() as session, session.begin():
         later = NOW + timedelta(minutes=2)  # leases expired: claimable again
-        assert len(await Repository(session).claim_due(later, timedelta(minutes=1), 100)) == 40
+        assert len(await OutboxRecords(session).claim_due(later, timedelta(minutes=1), 100)) == 40
 
 
 async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_loop(
