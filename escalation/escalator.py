@@ -308,7 +308,7 @@ class Escalator:
                         delivery.recipient,
                         error,
                     )
-                    records.event(
+                    uow.timeline.add(
                         delivery.case_id,
                         self.clock(),
                         ACTOR,

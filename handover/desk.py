@@ -26,7 +26,6 @@ from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffSt
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffInput, StaffVerb, desk_button
-from prima.storage.escalations import add_event
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.repository import UnknownCaseError
 from prima.storage.unit_of_work import Transactions, UnitOfWork
@@ -193,7 +192,7 @@ class StaffDesk:
                 return StaffChange(
                     result=self._say("desk_held_by", reference=reference, agent=case.agent_name)
                 )
-            add_event(uow.session, case.id, now, member.name, "released", {})
+            uow.timeline.add(case.id, now, member.name, "released", {})
             metrics.HANDOFFS.labels("released").inc()
             self._hold(case, None, now)
             return StaffChange(AgentChanged(reference, None), result=self._say("desk_released"))
@@ -225,8 +224,7 @@ class StaffDesk:
             if case.agent_user_id == target.user_id:
                 return StaffChange(result=self._say("desk_yours", reference=reference))
             previous = case.agent_name
-            add_event(
-                uow.session,
+            uow.timeline.add(
                 case.id,
                 now,
                 member.name,
@@ -257,7 +255,7 @@ class StaffDesk:
             return self._say("desk_usage")
         async with self.transactions() as uow:
             case = await uow.records.case(reference)
-            add_event(uow.session, case.id, self.clock(), member.name, "note", {"text": text})
+            uow.timeline.add(case.id, self.clock(), member.name, "note", {"text": text})
         return self._say("desk_noted")
 
     @staticmethod
@@ -310,7 +308,7 @@ class StaffDesk:
                     agent_id=case.agent_user_id,
                     quiet_for=_minutes(now - case.agent_active_at),
                 )
-                add_event(uow.session, case.id, now, "desk", "quiet_flagged", {})
+                uow.timeline.add(case.id, now, "desk", "quiet_flagged", {})
         if quiet:
             self.mirror.kick()
         return len(quiet)

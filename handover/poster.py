@@ -13,7 +13,6 @@ from handover.mirror import Mirror
 from handover.ports import DeskTransport, Rejected, TopicClosed, TopicGone
 from prima.core.ports import RetryLater, Unreachable
 from prima.storage.desk import Post
-from prima.storage.escalations import add_event
 from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
@@ -128,8 +127,7 @@ class DeskPoster:
             await desk.set_topic(case_id, topic)
             if replacing is not None:
                 logger.warning("case %s: its topic was deleted; a new one was made", case_id)
-                add_event(
-                    uow.session,
+                uow.timeline.add(
                     case_id,
                     now,
                     "desk",

@@ -19,7 +19,6 @@ from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
 from prima.core.staff import StaffInput, StaffVerb, desk_button
 from prima.storage.desk import HELD
-from prima.storage.escalations import add_event
 from prima.storage.models import Case, Customer, Message
 from prima.storage.outbox import outgoing
 from prima.storage.unit_of_work import Transactions, UnitOfWork
@@ -75,7 +74,7 @@ class Relay:
             await uow.session.flush()
             if held:
                 phrases = [a.phrase for a in advice]
-                add_event(uow.session, case.id, now, member.name, "coached", {"phrases": phrases})
+                uow.timeline.add(case.id, now, member.name, "coached", {"phrases": phrases})
                 return StaffChange(result=message.id)
             case.agent_active_at, case.quiet_flagged_at = now, None
             return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=message.id)
@@ -135,7 +134,7 @@ class Relay:
             customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
         )
         async with self.transactions() as uow:
-            add_event(uow.session, case.id, self.clock(), member.name, "agent_edited", {})
+            uow.timeline.add(case.id, self.clock(), member.name, "agent_edited", {})
         return []
 
     async def _release(
@@ -156,7 +155,7 @@ class Relay:
                 return StaffChange(result=False)
             message.delivery, message.claimed_until = "pending", now + SEND_LEASE
             if anyway:
-                add_event(uow.session, case.id, now, member.name, "sent_anyway", {})
+                uow.timeline.add(case.id, now, member.name, "sent_anyway", {})
             case.agent_active_at, case.quiet_flagged_at = now, None
             return StaffChange(outgoing=[outgoing(message, customer.chat_id)], result=True)
 

@@ -17,11 +17,11 @@ from prima.storage.models import (
     OPEN,
     PENDING,
     Case,
-    CaseEvent,
     Customer,
     Escalation,
     Notification,
 )
+from prima.storage.timeline import Timeline
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,7 @@ class EscalationRecords:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self.timeline = Timeline(session)
 
     # --- the ladder of each case ---------------------------------------------------------
 
@@ -170,7 +171,7 @@ class EscalationRecords:
         due.escalation.status, due.escalation.fired_at = FIRED, now
         due.case.escalation_level = max(due.case.escalation_level or 0, due.escalation.level)
         due.case.updated_at = now
-        self.event(
+        self.timeline.add(
             due.case.id,
             now,
             "escalator",
@@ -292,7 +293,7 @@ class EscalationRecords:
             row.acknowledged_at, row.acknowledged_by = now, actor
         if rows:
             levels = [row.level for row in rows]
-            self.event(case.id, now, actor, "acknowledged", {"levels": levels})
+            self.timeline.add(case.id, now, actor, "acknowledged", {"levels": levels})
         return [row.level for row in rows]
 
     async def take(self, case: Case, actor: str, now: datetime, *, stop_ladder: bool) -> bool:
@@ -301,7 +302,7 @@ class EscalationRecords:
             return False
         previous = case.assigned_to
         case.assigned_to, case.assigned_at, case.updated_at = actor, now, now
-        self.event(case.id, now, actor, "taken", {"from": previous})
+        self.timeline.add(case.id, now, actor, "taken", {"from": previous})
         if stop_ladder:
             await self.cancel_pending(case.id)
         return True
@@ -343,23 +344,6 @@ class EscalationRecords:
             )
             or 0
         )
-
-    def event(
-        self, case_id: int, now: datetime, actor: str, kind: str, detail: dict[str, Any]
-    ) -> None:
-        add_event(self.session, case_id, now, actor, kind, detail)
-
-
-def add_event(
-    session: AsyncSession,
-    case_id: int,
-    now: datetime,
-    actor: str,
-    kind: str,
-    detail: dict[str, Any],
-) -> None:
-    """Append to the case timeline (who did what, when)."""
-    session.add(CaseEvent(case_id=case_id, at=now, actor=actor, kind=kind, detail=detail))
 
 
 def due_query(now: datetime, limit: int) -> Any:

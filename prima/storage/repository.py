@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
 from prima.core.conversation import CaseView, Draft, Rating, State
-from prima.storage.escalations import EscalationRecords, add_event
+from prima.storage.escalations import EscalationRecords
 from prima.storage.models import (
     OPEN,
     RESOLVED,
@@ -30,6 +30,7 @@ from prima.storage.models import (
     Message,
     ProcessedUpdate,
 )
+from prima.storage.timeline import Timeline
 
 
 def _table(model: type[Base]) -> Table:
@@ -99,6 +100,7 @@ class Repository:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        self._timeline = Timeline(session)
         # Conversation rows read this transaction (by customer id; None: the customer has
         # none yet), so that saving the state needs no second read.
         self._conversations: dict[int, Conversation | None] = {}
@@ -375,7 +377,7 @@ class Repository:
     def _event(
         self, case: Case, now: datetime, actor: str, kind: str, detail: dict[str, Any]
     ) -> None:
-        add_event(self.session, case.id, now, actor, kind, detail)
+        self._timeline.add(case.id, now, actor, kind, detail)
 
     def _attach(self, case: Case, data: AttachmentData, now: datetime) -> None:
         self.session.add(

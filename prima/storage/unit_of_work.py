@@ -23,12 +23,14 @@ from prima.storage.desk import DeskRecords
 from prima.storage.escalations import EscalationRecords
 from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository
+from prima.storage.timeline import Timeline
 
 
 class UnitOfWork:
     """The records of one transaction: customers, conversations and cases (`records`), the
     messages waiting to be sent (`outbox`), the escalation ladder and timeline
-    (`escalations`), the staff desk's posts and topics (`desk`)."""
+    (`escalations`), the case timeline (`timeline`), the staff desk's posts and topics
+    (`desk`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -44,6 +46,10 @@ class UnitOfWork:
     @cached_property
     def escalations(self) -> EscalationRecords:
         return EscalationRecords(self.session)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return Timeline(self.session)
 
     @cached_property
     def desk(self) -> DeskRecords:
