@@ -34,12 +34,11 @@ from telegram.ext import (
 )
 
 from bot.intake import is_stand_in
-from bot.staff import staff_input_from
+from bot.staff_group import staff_input_from
 from bot.updates import incoming_from, update_kind
 from handover.front import Desks
-from handover.ports import DeskTransport
 from prima import metrics
-from prima.core.ports import Sender
+from prima.core.ports import DeskTransport, Sender
 from prima.core.staff import StaffInput
 from prima.core.turn import Incoming, Outcome, TurnResult
 

@@ -26,7 +26,7 @@ from bot.api import markup, says, translated
 from bot.handlers import ErrorHandler, FailedUpdates, install
 from bot.http import AiohttpRequest
 from bot.intake import UpdatesRequest
-from bot.staff import TelegramDesk
+from bot.staff_group import TelegramDesk
 from prima.assembly import assembled
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS

@@ -17,12 +17,11 @@ from handover.casework import Outcome, Resolver, may_act
 from handover.casework import take as assign
 from handover.coaching import Coach
 from handover.mirror import Mirror
-from handover.ports import DeskTransport
 from handover.relay import Relay
 from prima import metrics
 from prima.config import StaffSection
 from prima.core.conversation import AgentChanged
-from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
+from prima.core.ports import CaseLadder, DeskTransport, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffInput, StaffVerb, desk_button

@@ -22,7 +22,7 @@ from prima.core.roster import Roster
 from prima.core.staff import StaffVerb, desk_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
-from prima.storage.desk import DeskRecords
+from prima.storage.desk_records import DeskRecords
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import PENDING, Case, Customer
 

@@ -10,9 +10,15 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from handover.mirror import Mirror
-from handover.ports import DeskTransport, Rejected, TopicClosed, TopicGone
-from prima.core.ports import RetryLater, Unreachable
-from prima.storage.desk import Post
+from prima.core.ports import (
+    DeskTransport,
+    Rejected,
+    RetryLater,
+    TopicClosed,
+    TopicGone,
+    Unreachable,
+)
+from prima.storage.desk_records import Post
 from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)

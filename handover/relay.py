@@ -12,13 +12,12 @@ from datetime import datetime
 
 from handover.coaching import Advice, Coach
 from handover.mirror import Mirror
-from handover.ports import DeskTransport
 from prima.config import StaffSection
-from prima.core.ports import SEND_LEASE, StaffChange, StaffConversation
+from prima.core.ports import SEND_LEASE, DeskTransport, StaffChange, StaffConversation
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member
 from prima.core.staff import StaffInput, StaffVerb, desk_button
-from prima.storage.desk import HELD
+from prima.storage.desk_records import HELD
 from prima.storage.models import Case, Customer, Message
 from prima.storage.outbox import outgoing
 from prima.storage.unit_of_work import Transactions, UnitOfWork

@@ -24,7 +24,7 @@ from nlu import thresholds
 from nlu.baseline import TfidfBaseline
 from nlu.dataset import NLU_DIR
 from nlu.environment import RasaEnvironment
-from nlu.metrics import score
+from nlu.scores import score
 from nlu.training import TrainingError
 
 BASELINE = "baseline"

@@ -23,7 +23,6 @@ from nlu.dataset import (
     training_examples,
 )
 from nlu.environment import RasaEnvironment
-from nlu.metrics import Scores, complaint_macro_f1_from_report, percentile, score
 from nlu.realistic import (
     RealisticScores,
     answer_from_classification,
@@ -32,6 +31,7 @@ from nlu.realistic import (
     score_realistic,
 )
 from nlu.realistic_report import headline_lines, markdown_parts
+from nlu.scores import Scores, complaint_macro_f1_from_report, percentile, score
 from nlu.tables import confusion_table, scores_table
 from nlu.training import NLUProject, TrainingError
 from prima.core.complaint import Classification

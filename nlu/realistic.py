@@ -13,7 +13,7 @@ from typing import Any
 from sklearn.metrics import f1_score
 
 from nlu.calibration import ReliabilityBin, ece_from_table, reliability_table
-from nlu.metrics import COMPLAINT_LABELS, Scores, score
+from nlu.scores import COMPLAINT_LABELS, Scores, score
 from prima.core.complaint import COMPLAINT_INTENTS, Category, Classification
 from prima.core.language import detect_language
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nlu.metrics import Scores
+from nlu.scores import Scores
 
 
 def scores_table(scores: Scores) -> str:

@@ -15,9 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.turns import Conversations
 from handover.front import Desks
-from handover.ports import DeskTransport
 from prima.bootstrap import Runtime
-from prima.core.ports import Classifier, Guards, Sender
+from prima.core.ports import Classifier, DeskTransport, Guards, Sender
 
 Job = Callable[[asyncio.Event], Awaitable[None]]
 

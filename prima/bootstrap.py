@@ -21,7 +21,6 @@ from handover.coaching import Coach
 from handover.desk import StaffDesk
 from handover.front import Desks
 from handover.mirror import Mirror
-from handover.ports import DeskTransport
 from handover.poster import DeskPoster
 from handover.supervisors import SupervisorDesk
 from nlu.client import RasaClient
@@ -30,7 +29,7 @@ from nlu.server import LocalRasaServer
 from nlu.training import NLUProject, TrainResult, train
 from prima.config import ServiceConfig
 from prima.core.hours import describe_opening_hours
-from prima.core.ports import Classifier, Guards, Sender, utc_now
+from prima.core.ports import Classifier, DeskTransport, Guards, Sender, utc_now
 from prima.core.reply import Reply
 from prima.core.roster import Roster
 from prima.delivery import QueuedOnly

@@ -437,7 +437,7 @@ def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
 
 
 def _escalator(runtime: Runtime, args: argparse.Namespace) -> int:
-    from bot.escalator import run_escalator
+    from bot.escalator_process import run_escalator
 
     return asyncio.run(run_escalator(runtime, once=args.once))
 

@@ -19,7 +19,7 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from prima.storage.desk import DeskRecords
+from prima.storage.desk_records import DeskRecords
 from prima.storage.escalations import EscalationRecords
 from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from prima.core.complaint import Category
 from prima.core.conversation import Draft
 from prima.storage.database import create_engine, migrate, sessions
-from prima.storage.desk import HELD, DeskRecords, Post
+from prima.storage.desk_records import HELD, DeskRecords, Post
 from prima.storage.models import Case, Customer
 from prima.storage.outbox import OutboxRecords
 from prima.storage.repository import Repository

@@ -14,7 +14,7 @@ import time_machine
 from sqlalchemy import func, select
 
 from bench.fakes.telegram import TOKEN, FakeTelegram
-from bot.escalator import run_escalator, telegram_sender
+from bot.escalator_process import run_escalator, telegram_sender
 from handover.supervisors import StaffAction, staff_action
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig

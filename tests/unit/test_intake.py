@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot.intake import UNREADABLE, UpdatesRequest, is_stand_in, readable_batch
-from bot.staff import staff_input_from
+from bot.staff_group import staff_input_from
 from prima.core.staff import Origin, StaffVerb
 
 STAFF_GROUP = -1001

@@ -2,7 +2,7 @@ import pytest
 
 from nlu.baseline import TfidfBaseline, cross_validate_baseline
 from nlu.evaluation import _spread
-from nlu.metrics import complaint_macro_f1_from_report, percentile, score
+from nlu.scores import complaint_macro_f1_from_report, percentile, score
 
 TRUTH = ["complaint_service", "complaint_service", "complaint_mechanical", "greet"]
 

@@ -8,7 +8,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application
 
 from bot.api import markup, says, translated
-from handover.ports import Rejected, TopicClosed, TopicGone
+from prima.core.ports import Rejected, TopicClosed, TopicGone
 from prima.core.staff import Origin, StaffInput, is_staff_data, read_staff
 
 # Telegram's words for a topic that is gone or closed.
