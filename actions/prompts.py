@@ -6,17 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from prima.core.complaint import Category
-from prima.core.conversation import (
-    DETAILS,
-    OPTIONAL,
-    CaseView,
-    Draft,
-    Facts,
-    Need,
-    Rating,
-    State,
-    Step,
-)
+from prima.core.conversation import DETAILS, OPTIONAL, Draft, Need, Rating, State, Step
+from prima.core.decision import CaseView, Facts
 from prima.core.reply import Button, Reply
 
 # The clarifying question's choices, in the order shown (typed numbers follow this order).

@@ -20,22 +20,19 @@ from actions.decide import decide, needs_nlu, needs_open_cases
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
-from prima.core.conversation import (
+from prima.core.conversation import State, Step
+from prima.core.decision import (
     AddToCase,
     Decision,
     Effect,
-    Event,
     Facts,
-    Media,
     OpenCase,
     RecordComment,
     RecordRating,
     RequestHuman,
     SetLanguage,
-    State,
-    Step,
-    Text,
 )
+from prima.core.events import Event, Media, Text
 from prima.core.hours import is_open
 from prima.core.ports import (
     SEND_LEASE,

@@ -29,7 +29,9 @@ from actions.decide import decide
 from prima.bootstrap import Runtime
 from prima.config import load_config
 from prima.core.complaint import Classification
-from prima.core.conversation import Facts, Press, State, Step, Text
+from prima.core.conversation import State, Step
+from prima.core.decision import Facts
+from prima.core.events import Press, Text
 from prima.core.reply import Reply
 from prima.settings import Settings
 

@@ -10,7 +10,7 @@ from prima.assembly import assembled
 from prima.bootstrap import Runtime
 from prima.core.commands import parse_command
 from prima.core.complaint import Classification
-from prima.core.conversation import Press, Text
+from prima.core.events import Press, Text
 from prima.core.reply import Reply
 from prima.core.turn import Incoming
 from prima.rendering import to_plain_text

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from prima.core.commands import parse_command
-from prima.core.conversation import Attachment, Event, Media, Press, Text, Unsupported
+from prima.core.conversation import Attachment
+from prima.core.events import Event, Media, Press, Text, Unsupported
 from prima.core.turn import Incoming
 
 # Content the bot cannot take; anything else unknown is treated the same way.

@@ -19,7 +19,7 @@ from datetime import datetime
 from enum import Enum
 
 from prima import metrics
-from prima.core.conversation import CaseResolved
+from prima.core.events import CaseResolved
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation
 from prima.core.roster import Member, Role
 from prima.storage.models import OPEN, Case, Customer

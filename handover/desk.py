@@ -20,7 +20,7 @@ from handover.mirror import Mirror
 from handover.relay import Relay
 from prima import metrics
 from prima.config import StaffSection
-from prima.core.conversation import AgentChanged
+from prima.core.events import AgentChanged
 from prima.core.ports import CaseLadder, DeskTransport, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster

@@ -9,18 +9,9 @@ from actions.decide.drafts import idle
 from actions.extraction import Said
 from prima.core import answers
 from prima.core.complaint import Classification
-from prima.core.conversation import (
-    OPTIONAL,
-    Decision,
-    Draft,
-    Facts,
-    Need,
-    OpenCase,
-    State,
-    Step,
-    Text,
-    clip,
-)
+from prima.core.conversation import OPTIONAL, Draft, Need, State, Step, clip
+from prima.core.decision import Decision, Facts, OpenCase
+from prima.core.events import Text
 from prima.core.reply import Reply
 
 

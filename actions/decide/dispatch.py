@@ -11,18 +11,15 @@ from actions.decide.placing import choosing_text, clarifying_text, idle_text
 from actions.decide.presses import press
 from actions.decide.with_agent import agent_changed, with_agent
 from actions.prompts import reprompt
-from prima.core.conversation import (
+from prima.core.conversation import State, Step
+from prima.core.decision import Decision, Facts, SetLanguage
+from prima.core.events import (
     AgentChanged,
     CaseResolved,
     Command,
-    Decision,
     Event,
-    Facts,
     Media,
     Press,
-    SetLanguage,
-    State,
-    Step,
     Text,
     Unsupported,
 )

@@ -7,7 +7,8 @@ from dataclasses import replace
 from actions import needs
 from actions.extraction import describe
 from prima.core.complaint import Category, Classification
-from prima.core.conversation import Draft, Facts, Need, Pending, State, clip
+from prima.core.conversation import Draft, Need, Pending, State, clip
+from prima.core.decision import Facts
 
 
 def idle(state: State) -> State:

@@ -9,17 +9,9 @@ from actions.decide.drafts import idle
 from actions.decide.placing import idle_text
 from actions.prompts import reprompt
 from prima.core import answers
-from prima.core.conversation import (
-    Decision,
-    Facts,
-    Rating,
-    RecordComment,
-    RecordRating,
-    State,
-    Step,
-    Text,
-    clip,
-)
+from prima.core.conversation import Rating, State, Step, clip
+from prima.core.decision import Decision, Facts, RecordComment, RecordRating
+from prima.core.events import Text
 from prima.core.reply import Reply
 
 

@@ -6,7 +6,9 @@ from dataclasses import replace
 
 from actions.decide.placing import idle_text
 from actions.prompts import reprompt
-from prima.core.conversation import AddToCase, Decision, Facts, Media, Pending, State, Step
+from prima.core.conversation import Pending, State, Step
+from prima.core.decision import AddToCase, Decision, Facts
+from prima.core.events import Media
 from prima.core.reply import Reply
 
 

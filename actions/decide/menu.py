@@ -9,20 +9,17 @@ from actions.decide.collecting import continue_draft
 from actions.decide.drafts import draft_from_pending, idle
 from actions.prompts import reprompt
 from prima.core.complaint import Category
-from prima.core.conversation import (
+from prima.core.conversation import Draft, Pending, State, Step
+from prima.core.decision import (
     AddToCase,
-    Command,
     Decision,
-    Draft,
     Effect,
     Facts,
     OpenCase,
-    Pending,
     RequestHuman,
     SetLanguage,
-    State,
-    Step,
 )
+from prima.core.events import Command
 from prima.core.reply import Reply
 
 

@@ -11,7 +11,9 @@ from actions.decide.menu import request_human
 from actions.prompts import reprompt
 from prima.core import answers
 from prima.core.complaint import Category
-from prima.core.conversation import AddToCase, Decision, Facts, Pending, State, Step, Text
+from prima.core.conversation import Pending, State, Step
+from prima.core.decision import AddToCase, Decision, Facts
+from prima.core.events import Text
 from prima.core.reply import Reply
 
 # Intents with an answer of their own when nothing else is going on.

@@ -10,7 +10,8 @@ from actions.decide.feedback import rate
 from actions.decide.menu import choose_language, request_human, resume
 from actions.decide.placing import case_chosen, category_chosen
 from actions.prompts import reprompt
-from prima.core.conversation import RESOLUTIONS, Decision, Facts, Need, State, Step
+from prima.core.conversation import RESOLUTIONS, Need, State, Step
+from prima.core.decision import Decision, Facts
 from prima.core.reply import Reply
 
 

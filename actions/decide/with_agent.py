@@ -8,20 +8,9 @@ from actions import prompts
 from actions.decide.drafts import idle
 from actions.decide.menu import command
 from actions.decide.presses import press
-from prima.core.conversation import (
-    AddToCase,
-    Agent,
-    AgentChanged,
-    CaseResolved,
-    Command,
-    Decision,
-    Event,
-    Facts,
-    Media,
-    Press,
-    State,
-    Step,
-)
+from prima.core.conversation import Agent, State, Step
+from prima.core.decision import AddToCase, Decision, Facts
+from prima.core.events import AgentChanged, CaseResolved, Command, Event, Media, Press
 from prima.core.reply import Reply
 
 # Commands the bot still answers while a person is talking to the customer.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from prima.core.conversation import Command
+from prima.core.events import Command
 
 COMMANDS: dict[str, str] = {
     "start": "start a conversation",

@@ -1,17 +1,16 @@
-"""A customer's conversation as data: where it stands, what has been collected, what came in.
+"""A customer's conversation as data: where it stands and what has been collected. What comes
+in is `prima.core.events`; what a decision knows and decides is `prima.core.decision`.
 
 Everything here is plain, serialisable data; the decisions live in `actions.decide`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from prima.core.complaint import Category, Classification
-from prima.core.reply import Reply
+from prima.core.complaint import Category
 
 MAX_ANSWER_LENGTH = 1000
 
@@ -289,138 +288,6 @@ class State:
             language_chosen=bool(data.get("language_chosen")),
             agent=Agent(**data["agent"]) if data.get("agent") else None,
         )
-
-
-# --- What comes in ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Text:
-    """A text message; `classification` is None when the NLU was not asked or is unavailable."""
-
-    text: str
-    classification: Classification | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Press:
-    """An inline button pressed (its callback data)."""
-
-    data: str
-
-
-@dataclass(frozen=True, slots=True)
-class Command:
-    name: str
-    argument: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Media:
-    attachment: Attachment
-    caption: Text | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Unsupported:
-    """Content the bot cannot take (stickers, polls, games, ...)."""
-
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class CaseResolved:
-    """Staff resolved one of the customer's cases: time to ask for feedback."""
-
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class AgentChanged:
-    """A staff member took the case (`alias`), handed it to another, or gave it back (None)."""
-
-    reference: str
-    alias: str | None
-
-
-Event = Text | Press | Command | Media | Unsupported | CaseResolved | AgentChanged
-
-
-# --- What the decision needs to know, and what it decides ----------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CaseView:
-    """One of the customer's cases as the conversation sees it."""
-
-    reference: str
-    category: Category
-    status: str
-    human_requested: bool
-    opened_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Facts:
-    """Everything outside the conversation state that a decision depends on."""
-
-    language: str
-    supported_languages: tuple[str, ...]
-    open_cases: tuple[CaseView, ...]
-    new_reference: str
-    open_now: bool
-    now: datetime  # in the office's time zone: "kemarin sore" is read against it
-    name: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class OpenCase:
-    reference: str
-    draft: Draft
-    human_requested: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AddToCase:
-    reference: str
-    texts: tuple[str, ...]
-    attachments: tuple[Attachment, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RequestHuman:
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class RecordRating:
-    reference: str
-    rating: Rating
-
-
-@dataclass(frozen=True, slots=True)
-class RecordComment:
-    reference: str
-    comment: str
-
-
-@dataclass(frozen=True, slots=True)
-class SetLanguage:
-    language: str
-
-
-Effect = OpenCase | AddToCase | RequestHuman | RecordRating | RecordComment | SetLanguage
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    state: State
-    replies: tuple[Reply, ...]
-    effects: tuple[Effect, ...] = ()
-    language: str | None = None
-
-    def but(self, **changes: Any) -> Decision:
-        return replace(self, **changes)
 
 
 def clip(text: str, limit: int = MAX_ANSWER_LENGTH) -> str:

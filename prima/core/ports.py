@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from prima.core.case import Deadline
 from prima.core.complaint import Classification
-from prima.core.conversation import Event
+from prima.core.events import Event
 
 
 class NLUError(Exception):

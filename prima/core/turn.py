@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from prima.core.complaint import Classification
-from prima.core.conversation import Event
+from prima.core.events import Event
 
 
 @dataclass(frozen=True, slots=True)

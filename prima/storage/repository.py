@@ -15,7 +15,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
-from prima.core.conversation import CaseView, Draft, Rating, State
+from prima.core.conversation import Draft, Rating, State
+from prima.core.decision import CaseView
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import (
     OPEN,

@@ -10,7 +10,7 @@ from actions.turns import Conversations
 from nlu.client import RasaClient
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
-from prima.core.conversation import Command, Text
+from prima.core.events import Command, Text
 from prima.core.turn import Incoming
 from prima.guards import MemoryGuards
 from prima.settings import Settings

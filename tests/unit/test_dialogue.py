@@ -8,27 +8,19 @@ import pytest
 
 from actions.decide import decide, needs_nlu, needs_open_cases
 from prima.core.complaint import Category, Classification
-from prima.core.conversation import (
+from prima.core.conversation import Attachment, Rating, State, Step
+from prima.core.decision import (
     AddToCase,
-    Attachment,
-    CaseResolved,
     CaseView,
-    Command,
     Decision,
     Facts,
-    Media,
     OpenCase,
-    Press,
-    Rating,
     RecordComment,
     RecordRating,
     RequestHuman,
     SetLanguage,
-    State,
-    Step,
-    Text,
-    Unsupported,
 )
+from prima.core.events import CaseResolved, Command, Media, Press, Text, Unsupported
 
 OPENED = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 

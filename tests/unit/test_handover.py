@@ -11,24 +11,9 @@ from actions.decide import decide, needs_nlu
 from handover.coaching import Coach
 from prima.config import ConfigError, ServiceConfig
 from prima.core.complaint import Category
-from prima.core.conversation import (
-    AddToCase,
-    Agent,
-    AgentChanged,
-    Attachment,
-    CaseResolved,
-    CaseView,
-    Command,
-    Draft,
-    Facts,
-    Media,
-    Need,
-    Press,
-    State,
-    Step,
-    Text,
-    Unsupported,
-)
+from prima.core.conversation import Agent, Attachment, Draft, Need, State, Step
+from prima.core.decision import AddToCase, CaseView, Facts
+from prima.core.events import AgentChanged, CaseResolved, Command, Media, Press, Text, Unsupported
 from prima.core.roster import Role
 
 OPENED = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)

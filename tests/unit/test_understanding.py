@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 from actions.decide import decide
 from prima.core.complaint import Category, Classification, Entity, IntentScore
-from prima.core.conversation import Decision, Facts, OpenCase, Press, State, Step, Text
+from prima.core.conversation import State, Step
+from prima.core.decision import Decision, Facts, OpenCase
+from prima.core.events import Press, Text
 
 NOW = datetime(2026, 3, 17, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 FULL = (
