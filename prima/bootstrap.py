@@ -38,7 +38,7 @@ from prima.mail import SmtpMailer
 from prima.rendering import Renderer
 from prima.settings import Settings
 from prima.storage.database import create_engine, default_url, migrate, sessions
-from prima.storage.unit_of_work import Transactions
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -274,6 +274,12 @@ class Runtime:
             transcript=supervisors.transcript,
             clock=utc_now,
         )
+
+    @asynccontextmanager
+    async def reads(self) -> AsyncIterator[UnitOfWork]:
+        """A read-only unit of work on the database (`prima cases`)."""
+        async with self.database() as sessions, Transactions(sessions).reads() as uow:
+            yield uow
 
     @asynccontextmanager
     async def operator(self) -> AsyncIterator[Resolver]:

@@ -22,12 +22,12 @@ def _migrate(runtime: Runtime, _: argparse.Namespace) -> int:
 
 def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
     from prima.storage.models import OPEN
-    from prima.storage.repository import Repository
 
     async def listing() -> None:
-        async with runtime.database() as sessions, sessions() as session:
-            repo = Repository(session)
-            for case in await repo.cases(status=None if args.all else OPEN, limit=args.limit):
+        async with runtime.reads() as uow:
+            for case in await uow.records.cases(
+                status=None if args.all else OPEN, limit=args.limit
+            ):
                 flag = " (person requested)" if case.human_requested else ""
                 opened = case.opened_at.astimezone(runtime.config.business_hours.zone)
                 print(

@@ -1,9 +1,11 @@
 """The `prima` command as an operator runs it."""
 
+import asyncio
 import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from fnmatch import fnmatchcase
 from pathlib import Path
 
@@ -265,3 +267,40 @@ def test_calendar_usage_errors_name_the_option() -> None:
     assert "--after '90m'" in wrong.stderr and "whole days" in wrong.stderr
     assert run(["calendar", "--due", "17 March"]).returncode == 2
     assert run(["calendar", "--after", "3d"]).returncode == 2
+
+
+async def _open_a_case(url: str, reference: str) -> None:
+    from prima.core.complaint import Category
+    from prima.core.conversation import Draft
+    from prima.storage.database import create_engine, migrate, sessions
+    from prima.storage.repository import Repository
+
+    engine = create_engine(url)
+    try:
+        await migrate(engine)
+        async with sessions(engine)() as session, session.begin():
+            repo = Repository(session)
+            now = datetime.now(UTC)
+            customer, _ = await repo.customer_and_state(21, 21, "Siti", "id", now)
+            draft = Draft(Category.SERVICE, 0.9, "complaint_service")
+            await repo.open_case(customer, reference, draft, human_requested=True, now=now)
+    finally:
+        await engine.dispose()
+
+
+def test_cases_lists_the_open_ones_and_resolve_closes_one(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'prima.db'}"
+    env = {"PRIMA_STATE_DIR": str(tmp_path), "DATABASE_URL": url, "REDIS_URL": ""}
+    asyncio.run(_open_a_case(url, "PRM-CL23"))
+    listed = run(["cases"], env)
+    assert listed.returncode == 0, listed.stderr
+    assert "PRM-CL23  open" in listed.stdout and "(person requested)" in listed.stdout
+
+    done = run(["resolve", "PRM-CL23", "--by", "ops", "--note", "diganti"], env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "PRM-CL23 resolved"
+    assert "PRM-CL23" not in run(["cases"], env).stdout
+    assert "PRM-CL23  resolved" in run(["cases", "--all"], env).stdout
+    assert run(["resolve", "PRM-CL23"], env).stdout.strip() == "PRM-CL23 was already resolved"
+    missing = run(["resolve", "PRM-ZZZZ"], env)
+    assert missing.returncode == 1 and "no case PRM-ZZZZ" in missing.stderr
