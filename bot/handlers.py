@@ -7,9 +7,10 @@
     REST        (2) anything else, counted as ignored
 
 A handler that takes care of an update ends it there (`ApplicationHandlerStop`), so each update
-is counted once. A failure reaches PTB's error handler (`ErrorHandler`): in polling mode the
-customer gets a kind answer; in webhook mode the update is marked failed, so the webhook
-answers 5xx and Telegram delivers it again.
+is counted once. A failure reaches PTB's error handler (`ErrorHandler`), which ends the update
+too (PTB would otherwise try the next groups: a supervisor's failed command would become a
+customer's turn): in polling mode the customer gets a kind answer; in webhook mode the update
+is marked failed, so the webhook answers 5xx and Telegram delivers it again.
 """
 
 from __future__ import annotations
@@ -71,11 +72,12 @@ def install(
 
 
 async def acknowledge(update: Update, _: Context) -> None:
-    """A button press, answered at once; the group after this one does what it asks."""
+    """A button press, answered at once; the groups after this one do what it asks (so this
+    never fails: a press whose answer failed is still carried out)."""
     assert update.callback_query is not None
     try:
         await update.callback_query.answer()
-    except TelegramError:
+    except Exception:
         logger.debug("answering a callback query failed", exc_info=True)
 
 
@@ -227,11 +229,16 @@ class ErrorHandler:
         self.failed = failed
 
     async def __call__(self, update: object, context: Context) -> None:
+        """Raises `ApplicationHandlerStop`: a failed update goes to no other handler."""
         logger.error("handling an update failed", exc_info=context.error)
         metrics.ERRORS.labels("handler").inc()
         if self.failed is not None:
             self.failed.add(update)
-            return
+        else:
+            await self._apologise(update, context)
+        raise ApplicationHandlerStop
+
+    async def _apologise(self, update: object, context: Context) -> None:
         if not isinstance(update, Update) or update.effective_chat is None:
             return
         if update.effective_chat.type != "private":

@@ -38,20 +38,23 @@ def context(bot: FakeBot) -> Any:
 
 async def test_in_polling_mode_a_failure_gets_the_customer_a_kind_answer() -> None:
     bot = FakeBot()
-    await ErrorHandler(lambda: "Mohon maaf, kami coba lagi.")(message("halo"), context(bot))
+    with pytest.raises(ApplicationHandlerStop):  # no other handler gets the failed update
+        await ErrorHandler(lambda: "Mohon maaf, kami coba lagi.")(message("halo"), context(bot))
     assert bot.sent == [(5, "Mohon maaf, kami coba lagi.")]
 
 
 async def test_a_failure_in_a_group_gets_no_answer_there() -> None:
     bot = FakeBot()
-    await ErrorHandler(lambda: "sorry")(message("/cases", chat=-1001), context(bot))
+    with pytest.raises(ApplicationHandlerStop):
+        await ErrorHandler(lambda: "sorry")(message("/cases", chat=-1001), context(bot))
     assert bot.sent == []
 
 
 async def test_in_webhook_mode_a_failure_is_marked_for_a_5xx_and_nothing_is_sent() -> None:
     bot, failed = FakeBot(), FailedUpdates()
     update, other = message("halo"), message("halo", update_id=2)
-    await ErrorHandler(lambda: "sorry", failed)(update, context(bot))
+    with pytest.raises(ApplicationHandlerStop):
+        await ErrorHandler(lambda: "sorry", failed)(update, context(bot))
     assert bot.sent == []
     assert not failed.pop(other)  # the same text in another update did not fail
     assert failed.pop(update)
