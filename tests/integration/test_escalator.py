@@ -369,3 +369,26 @@ async def test_two_escalators_send_each_escalation_exactly_once(
     assert len(smtp.inbox.to("kabiro@kantor.example")) == len(references)
     texts = [m.text for m in telegram.sent[SARI]]
     assert all(sum(ref in t for t in texts) == 1 for ref in references)
+
+
+async def test_a_supervisors_take_keeps_the_ladder_at_its_pace_by_default(
+    tmp_path: Path, telegram: FakeTelegram, smtp: SmtpServer, database_url: str
+) -> None:
+    """Without `on_takeover: stop`, the case is assigned and the next level still comes on
+    time (the same take record as the staff desk's)."""
+    runtime = make_runtime(tmp_path, telegram, smtp, database_url)
+    with time_machine.travel(jakarta(11, 18, 9), tick=True) as traveller:
+        reference = await open_case(runtime, 7006)
+        traveller.move_to(jakarta(11, 18, 12, 1))
+        await pass_once(runtime)
+        async with runtime.database() as sessions:
+            taken = await runtime.desk(sessions).handle(act(f"esc:take:{reference}", SARI))
+        assert "ditangani oleh Sari" in taken.text and "dihentikan" not in taken.text
+        async with runtime.database() as sessions, sessions() as session:
+            case = await Repository(session).case(reference)
+        assert case.assigned_to == "Sari"
+        assert await count(runtime, Escalation, Escalation.status == "pending") == 2
+        traveller.move_to(jakarta(11, 20, 12, 1))  # level 2: two calendar days
+        await pass_once(runtime)
+    assert telegram.sent[BUDI]
+    assert await count(runtime, Escalation, Escalation.status == "fired") == 2
