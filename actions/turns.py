@@ -292,14 +292,14 @@ class Conversations:
                 logger.info("case %s opened (%s)", reference, draft.category.value)
                 metrics.CASES_OPENED.labels(draft.category.value).inc()
                 if self.mirror is not None and (human or self.mirror.topics_on_open):
-                    await self.mirror.bring(uow.desk, case, customer, now, human=human)
+                    await self.mirror.bring(uow, case, customer, now, human=human)
                 return case.id
             case AddToCase(reference, texts, attachments):
                 return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
             case RequestHuman(reference):
                 case = await repo.request_human(reference, customer.id, now)
                 if self.mirror is not None:
-                    await self.mirror.bring(uow.desk, case, customer, now, human=True)
+                    await self.mirror.bring(uow, case, customer, now, human=True)
                 return case.id
             case RecordRating(reference, rating):
                 await repo.record_rating(reference, customer.id, rating, now)

@@ -168,7 +168,7 @@ class StaffDesk:
             await assign(uow, case, member.name, now, self.policy)
             self._hold(case, member, now)
             if customer.desk_case_id != case.id:
-                await self.mirror.bring(uow.desk, case, customer, now, human=False)
+                await self.mirror.bring(uow, case, customer, now, human=False)
             logger.info("case %s taken at the staff desk", reference)
             metrics.HANDOFFS.labels("taken").inc()
             answer = self._say(

@@ -23,8 +23,8 @@ from prima.core.staff import StaffVerb, desk_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.desk_records import DeskRecords
-from prima.storage.escalations import EscalationRecords
-from prima.storage.models import PENDING, Case, Customer
+from prima.storage.models import Case, Customer
+from prima.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +73,11 @@ class Mirror:
     # --- cases arriving at the desk --------------------------------------------------------
 
     async def bring(
-        self, desk: DeskRecords, case: Case, customer: Customer, now: datetime, *, human: bool
+        self, uow: UnitOfWork, case: Case, customer: Customer, now: datetime, *, human: bool
     ) -> None:
         """Show the case at the desk: its card (first time), and a call for agents if a person
         was asked for. The conversation is mirrored in the case's topic from now on."""
+        desk = uow.desk
         first = customer.desk_case_id != case.id and case.topic_id is None
         customer.desk_case_id = case.id
         if first:
@@ -93,7 +94,7 @@ class Mirror:
             if first is False:
                 notice = self.render_text("desk_wants_person", customer=customer.first_name)
                 desk.post(case.id, "text", now, text=notice)
-            await self._hurry(desk, case, now)
+            await self._hurry(uow, case, now)
 
     async def card(self, desk: DeskRecords, case: Case, customer: Customer, now: datetime) -> None:
         card = self.card_text(case, customer, now)
@@ -122,14 +123,12 @@ class Mirror:
             ),
         )
 
-    async def _hurry(self, desk: DeskRecords, case: Case, now: datetime) -> None:
+    async def _hurry(self, uow: UnitOfWork, case: Case, now: datetime) -> None:
         """Nobody taking a request for a person within `human_wait` escalates it (level 1)."""
         if self.policy is None:
             return
         due = now + self.section.human_wait
-        row = await EscalationRecords(desk.session).level(case.id, 1)
-        if row is not None and row.status == PENDING and row.notify_at > due:
-            row.due_at = row.notify_at = due
+        if await uow.escalations.hurry_first_level(case.id, due):
             logger.info("case %s: a person was asked for; level 1 due at %s", case.reference, due)
 
     # --- the conversation, mirrored ---------------------------------------------------------

@@ -194,8 +194,10 @@ class DeskMirror(Protocol):
         ...
 
     async def bring(
-        self, desk: Any, case: Any, customer: Any, now: datetime, *, human: bool
-    ) -> None: ...
+        self, uow: Any, case: Any, customer: Any, now: datetime, *, human: bool
+    ) -> None:
+        """Show the case at the desk (in the unit of work `uow`)."""
+        ...
 
     def inbound(
         self,

@@ -126,10 +126,16 @@ class EscalationRecords:
             )
         )
 
-    async def level(self, case_id: int, level: int) -> Escalation | None:
-        return await self.session.scalar(
-            select(Escalation).where(Escalation.case_id == case_id, Escalation.level == level)
+    async def hurry_first_level(self, case_id: int, due: datetime) -> bool:
+        """Bring the case's first level forward to `due` if it is pending and later; whether
+        it was."""
+        row = await self.session.scalar(
+            select(Escalation).where(Escalation.case_id == case_id, Escalation.level == 1)
         )
+        if row is None or row.status != PENDING or row.notify_at <= due:
+            return False
+        row.due_at = row.notify_at = due
+        return True
 
     async def stale_cases(self, policy: str, limit: int) -> list[Case]:
         """Open cases whose deadlines follow another ladder (or none yet)."""
