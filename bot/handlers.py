@@ -87,12 +87,50 @@ async def ignored(update: Update, _: Context) -> None:
         metrics.UPDATES.labels(update_kind(update), "ignored").inc()
 
 
-class StaffUpdates(BaseHandler[Update, Context, None]):
+class _Taking(BaseHandler[Update, Context, None]):
+    """A handler that takes an update when `check_update` finds it its own (the result is
+    handed to `take`), counts it by the outcome `take` names, and ends it there; `take`
+    returning None hands it on to the next group."""
+
+    def __init__(self) -> None:
+        super().__init__(self._unused)
+
+    async def handle_update(
+        self,
+        update: Update,
+        application: Application,  # type: ignore[type-arg]
+        check_result: object,
+        context: Context,
+    ) -> None:
+        started = time.monotonic()
+        kind = update_kind(update)
+        try:
+            outcome = await self.take(update, check_result)
+        except Exception:
+            metrics.UPDATES.labels(kind, "error").inc()
+            metrics.ERRORS.labels("update").inc()
+            raise
+        if outcome is None:
+            return
+        metrics.UPDATES.labels(kind, outcome).inc()
+        if outcome == Outcome.HANDLED.value:
+            metrics.REPLY_SECONDS.observe(time.monotonic() - started)
+        raise ApplicationHandlerStop
+
+    async def take(self, update: Update, found: object) -> str | None:
+        raise NotImplementedError
+
+    @staticmethod
+    async def _unused(update: Update, context: Context) -> None:
+        raise AssertionError("these handlers take updates in handle_update")
+
+
+class StaffUpdates(_Taking):
     """Staff requests and the staff group's traffic go to the desks, which say where each
     answer is posted; customers' edits go to the staff desk's relay."""
 
     def __init__(self, desks: Desks, sender: Sender, group: DeskTransport | None) -> None:
-        super().__init__(self._unused)
+        super().__init__()
         self.desks = desks
         self.sender = sender
         self.group = group
@@ -105,28 +143,18 @@ class StaffUpdates(BaseHandler[Update, Context, None]):
             return found
         return self.desks.staff is not None and update.edited_message is not None
 
-    async def handle_update(
-        self,
-        update: Update,
-        application: Application,  # type: ignore[type-arg]
-        check_result: object,
-        context: Context,
-    ) -> None:
-        assert isinstance(check_result, StaffInput | bool)
-        await _counted(update, self._take(update, check_result), outcome="staff")
-
-    async def _take(self, update: Update, found: StaffInput | bool) -> bool:
+    async def take(self, update: Update, found: object) -> str | None:
         if isinstance(found, StaffInput):
             posts = await self.desks.handle(found)
             if posts is None:
-                return False  # a desk command where there is no staff desk: a customer's
+                return None  # a desk command where there is no staff desk: a customer's
             for post in posts:
                 rows = post.rendered.rows()
                 if post.in_group and self.group is not None:
                     await self.group.post(post.rendered.text, post.thread_id, rows, post.reply_to)
                 else:
                     await self.sender.send(post.chat_id, post.rendered.text, rows)
-            return True
+            return "staff"
         edited = update.edited_message
         assert edited is not None and self.desks.staff is not None
         if edited.chat.type == "private" and edited.from_user is not None:
@@ -136,70 +164,31 @@ class StaffUpdates(BaseHandler[Update, Context, None]):
                 edited.message_id,
                 edited.text or edited.caption or "",
             )
-        return True
-
-    @staticmethod
-    async def _unused(update: Update, context: Context) -> None:
-        raise AssertionError("StaffUpdates handles updates in handle_update")
+        return "staff"
 
 
-class CustomerUpdates(BaseHandler[Update, Context, None]):
+class CustomerUpdates(_Taking):
     """A customer's message or button press in a private chat: one turn of the conversation,
     retried over a short outage of the database or Redis."""
 
     def __init__(self, turn: Turn) -> None:
-        super().__init__(self._unused)
+        super().__init__()
         self.turn = turn
 
     def check_update(self, update: object) -> Incoming | None:
         return incoming_from(update) if isinstance(update, Update) else None
 
-    async def handle_update(
-        self,
-        update: Update,
-        application: Application,  # type: ignore[type-arg]
-        check_result: object,
-        context: Context,
-    ) -> None:
-        assert isinstance(check_result, Incoming)
-        await _counted(update, self._turn(check_result))
-
-    async def _turn(self, incoming: Incoming) -> str:
+    async def take(self, update: Update, found: object) -> str | None:
+        assert isinstance(found, Incoming)
         for attempt in range(1, TURN_ATTEMPTS + 1):
             try:
-                return (await self.turn(incoming)).outcome.value
+                return (await self.turn(found)).outcome.value
             except _TRANSIENT:
                 if attempt == TURN_ATTEMPTS:
                     raise
                 logger.warning("turn failed (attempt %d), retrying", attempt, exc_info=True)
                 await asyncio.sleep(0.5 * 2**attempt)
         raise AssertionError("unreachable")
-
-    @staticmethod
-    async def _unused(update: Update, context: Context) -> None:
-        raise AssertionError("CustomerUpdates handles updates in handle_update")
-
-
-async def _counted(
-    update: Update, work: Awaitable[bool | str], *, outcome: str | None = None
-) -> None:
-    """Do the work and count the update by its outcome; stop there when it was taken care of
-    (False: not this handler's after all, the next group's)."""
-    started = time.monotonic()
-    kind = update_kind(update)
-    try:
-        done = await work
-    except Exception:
-        metrics.UPDATES.labels(kind, "error").inc()
-        metrics.ERRORS.labels("update").inc()
-        raise
-    if done is False:
-        return
-    label = outcome if outcome is not None else str(done)
-    metrics.UPDATES.labels(kind, label).inc()
-    if label == Outcome.HANDLED.value:
-        metrics.REPLY_SECONDS.observe(time.monotonic() - started)
-    raise ApplicationHandlerStop
 
 
 class FailedUpdates:
