@@ -7,7 +7,11 @@ from collections.abc import Sequence
 
 from prima.core.complaint import Entity
 
+from .brands import BRANDS as _BRANDS
+from .brands import LINES as _LINES
+from .failing import FAILING as _FAILING
 from .purchases import find_purchases
+from .services import find_services
 from .spans import Span, entity_spans, longest_first, mask, regex_spans
 
 # The commonest things, for when the NLU gave no `item` entity (the full list is Rasa's
@@ -24,28 +28,14 @@ _COMMON = re.compile(
 )
 # A card named by its issuer or scheme: "KMT card", "BCA card".
 _NAMED_CARD = re.compile(r"\b[A-Z][\w-]*\s+card\b")
-_BRANDS = frozenset(
-    """
-    zte huawei fiberhome nokia tp-link tplink tenda mikrotik indihome biznet firstmedia myrepublic
-    daikin panasonic sharp samsung lg gree midea aqua polytron toshiba hitachi changhong hisense
-    coocaa tcl sony xiaomi redmi oppo vivo realme infinix apple iphone asus acer lenovo dell hp
-    epson canon brother sanken miyako cosmos modena electrolux mitsubishi philips maspion
-    bca mandiri bri bni btn cimb danamon permata bsi ocbc jenius livin brimo gopay ovo dana
-    shopeepay linkaja telkomsel indosat xl axis smartfren tri pln pdam
-    nike adidas puma converse vans uniqlo zara skechers bata eiger bosch whirlpool beko ariston
-    rinnai wasser sanyo denpoo pigeon chicco joie cocolatte honda yamaha suzuki toyota daihatsu
-    garuda citilink airasia galaxy
-    """.split()
-)
-# Product lines named without a noun: "Galaxy Tab S9", "Honda Vario 160", "Samsung A55".
-_LINES = frozenset(
-    "galaxy vario beat scoopy nmax aerox avanza xenia brio jazz ipad macbook".split()
-)
 _BRAND_MODEL = re.compile(
     r"\b(?P<brand>[A-Z][A-Za-z-]+)(?:\s+(?-i:[A-Z][\w-]*)){0,2}\s+(?-i:[A-Za-z]*\d[\w-]*)"
 )
 # Sizes and quantities that belong to the thing's name: "AC 1 pk", "nasi box 50 porsi".
-_UNITS = r"pk|inch|inci|gb|tb|kg|liter|porsi|pcs|buah|unit|box|dus|pack|lusin|kotak"
+_UNITS = (
+    r"pk|inch|inci|in|gb|tb|kg|liter|ml|watt|porsi|pcs|buah|unit|box|dus|pack|lusin|kotak|pintu|"
+    r"door|doors"
+)
 _MODEL = re.compile(rf"[A-Za-z]*\d[\w-]*|[A-Z]{{2,}}[\w-]*|(?i:\d+(?:[.,]\d+)?\s*(?:{_UNITS}))")
 # "no hp 0812...": the phone's number, not the phone.
 _PHONE_NUMBER = re.compile(r"(?i)\b(?:no|nomor|nomer|nmr)\.?\s*$")
@@ -58,6 +48,20 @@ _VARIANTS = frozenset(
     "split inverter standing portable cassette pro max plus mini ultra lite prabayar "
     "pascabayar".split()
 )
+# Words that name a model or size after the thing: "tipe ES-T85", "size 42", "seri 5".
+_MODEL_LABELS = frozenset("tipe type seri series model ukuran size no".split())
+# Brands that are also everyday words, never taken as a brand before a thing.
+_COMMON_WORDS = frozenset("dana tri pos hp aqua".split())
+# Capitalised words after a brand that are not part of the product's name.
+_NOT_NAME_WORDS = frozenset(
+    """
+    saya sy aku gw gue kami kita kamu anda dia yang yg di ke dari dan atau tapi sudah udah
+    udh belum blm tidak tdk gak ga gk baru tadi kemarin sejak sampai mohon tolong min kak
+    i we you my our the and but since from at in on is was has have it
+    """.split()
+)
+# At most so many words of brand, line, model and size after the thing.
+_NAME_WORDS = 6
 # Words before an English name that are part of it: "fibre router", "prepaid meter".
 _PRE_MODIFIERS = frozenset(
     "fibre fiber wireless mesh optical electric gas induction portable smart prepaid postpaid "
@@ -86,16 +90,6 @@ _PARTS = frozenset(
 _CLAUSE = re.compile(r"^[^.,;!?\n]*")
 _CLAUSE_WORDS = 10
 # Words saying the thing fails, a few words after it: "AC kamar 305 bocor", "HP saya mati".
-_FAILING = (
-    r"(?:(?:tidak|tdk|gak|ga|gk|nggak|ngga|enggak|belum|blm)\s+"
-    r"(?:bisa|nyala|menyala|berfungsi|jalan|masuk|sampai|sampe|datang|dingin|keluar|sesuai|"
-    r"terkirim|diproses|konek|connect)|mati|rusak|bocor|error|eror|gagal|hang|lemot|lambat|macet|"
-    r"mogok|ngadat|nyangkut|ketelan|tertelan|hilang|pecah|retak|sobek|robek|cacat|penyok|basi|"
-    r"telat|terlambat|salah|putus|padam|blank|broke|broken|leaks?|leaking|stopped|won't|wont|"
-    r"doesn't|isn't|wasn't|hasn't|never|crash\w*|died|dead|failed|missing|late|damaged|torn|"
-    r"cracked|faulty|defective|wrong|keeps|not\s+working|force\s+close|ngelag|nge-lag|lag|bug|"
-    r"restart\s+sendiri|mati\s+sendiri|not\s+responding)\b"
-)
 _FAILS = re.compile(rf"(?i)^(?:[\s,]+[\w'-]+){{0,3}}?[\s,]+{_FAILING}")
 _FAILS_LATER = re.compile(rf"(?i)\b{_FAILING}")
 
@@ -113,11 +107,12 @@ def find_item(
         for m in _BRAND_MODEL.finditer(text)
         if m.group("brand").casefold() in _BRANDS | _LINES
     ]
+    found += find_services(text)
     found = [s for s in found if not any(s.overlaps(u) for u in used)]
     named = {(s.start, s.end) for s in find_purchases(masked)}
     found += [Span(start, end, text[start:end]) for start, end in named]
     spans = [
-        _with_brand(masked, s)
+        _with_brand(masked, s, entity_spans(text, entities, "place"))
         for s in found
         if not _PHONE_NUMBER.search(text[: s.start]) and not _labels(text, s, reference)
     ]
@@ -150,28 +145,47 @@ def _rank(
     return (first in _PARTS, not about, not later, generic, " " not in span.text, span.start)
 
 
-def _with_brand(text: str, span: Span) -> Span:
+def _with_brand(text: str, span: Span, stops: Sequence[Span] = ()) -> Span:
+    """The span with the words that belong to the thing's name around it: a modifier, brand
+    or type before ("fibre router", "Daikin split AC"); brand, product line, model, type and
+    size after ("kulkas Polytron 2 pintu", "motor Honda Beat", "mesin cuci Sharp tipe ES-T85").
+    Never into one of the `stops` (the places the NLU found)."""
     start, end = span.start, span.end
-    before = re.search(r"([\w-]+)\s+$", text[:start])
-    if before and before.group(1).casefold() in _PRE_MODIFIERS:
+    for _ in range(2):
+        before = re.search(r"([\w-]+)\s+$", text[:start])
+        word = before.group(1).casefold() if before else ""
+        if before is None or not (
+            word in _PRE_MODIFIERS or word in _VARIANTS or word in _BRANDS - _COMMON_WORDS
+        ):
+            break
         start = before.start(1)
-    for _ in range(3):
+    is_app = span.text.casefold().startswith(("aplikasi", "app", "website", "situs"))
+    branded = any(w.casefold() in _BRANDS | _LINES for w in span.text.split())
+    for _ in range(_NAME_WORDS):
         m = re.match(rf"\s+([\w&.'-]+(?:\s*(?:{_UNITS})\b)?)", text[end:], re.IGNORECASE)
-        if m is None:
+        if m is None or any(s.start < end + m.end(1) and end < s.end for s in stops):
             break
         word = m.group(1).rstrip(".,")
-        is_app = span.text.casefold().startswith(("aplikasi", "app", "website", "situs"))
+        folded = word.casefold()
+        if folded in _MODEL_LABELS:
+            model = re.match(r"\s+([\w-]*\d[\w-]*|[A-Z]{2,}[\w-]*)", text[end + m.end(1) :])
+            if model is None:
+                break
+            end += m.end(1) + model.end(1)
+            continue
         if (
-            word.casefold() in _BRANDS
-            or word.casefold() in _VARIANTS
+            folded in _BRANDS
+            or folded in _VARIANTS
             or _MODEL.fullmatch(word)
+            or (branded and word[:1].isupper() and folded not in _NOT_NAME_WORDS)
             or (
                 is_app
-                and word.casefold() not in _ADDRESSEES
-                and (word[:1].isupper() or word.casefold() in _APP_WORDS)
+                and folded not in _ADDRESSEES
+                and (word[:1].isupper() or folded in _APP_WORDS)
             )
         ):
             end += m.start(1) + len(word)
+            branded = branded or folded in _BRANDS | _LINES
         else:
             break
     return Span(start, end, text[start:end])

@@ -32,7 +32,7 @@ _MY_X_FAILS = re.compile(
     r"doesn't|didn't|isn't|wasn't|hasn't|never|still|arrived|came|stopped|broke|got)\b"
 )
 # Words that are not part of a product's name: they end it (or begin the next phrase).
-_STOP = frozenset(
+STOP = frozenset(
     """
     yang yg saya sy aku gw gue gua kami kita kamu anda dia mereka di ke dari dr pada untuk buat
     dan atau tapi tp juga lagi sudah udah udh belum blm tidak tdk gak ga gk nggak baru tadi td
@@ -69,7 +69,7 @@ def _before(text: str, m: re.Match[str]) -> Span | None:
     words = list(re.finditer(_WORD, m.group("x")))
     kept = []
     for w in reversed(words):
-        if w.group().casefold() in _STOP:
+        if w.group().casefold() in STOP:
             break
         kept.append(w)
     if not kept:
@@ -82,7 +82,7 @@ def _after(text: str, m: re.Match[str]) -> Span | None:
     """The words from the start of the name up to the first that is not part of it."""
     start = end = m.start("x")
     for w in re.finditer(_WORD, m.group("x")):
-        if w.group().casefold() in _STOP:
+        if w.group().casefold() in STOP:
             break
         end = m.start("x") + w.end()
     value = text[start:end]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from prima.core.complaint import Entity
 
+from .brands import BRANDS, LINES
 from .spans import Span, entity_spans, longest_first
 
 # The same kinds of token as nlu/data/reference.yml's regexes.
@@ -49,13 +50,17 @@ _AFTER_MONEY = re.compile(r"(?i)^\s*(?:rb|ribu|jt|juta|rupiah|k)\b")
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}(?:[-/.]\d{1,4})?$")
 _MONEY_LIKE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLATE_BEFORE = re.compile(r"(?i)\b(?:plat|nopol|plate)\s*(?:nomor|no\.?)?\s*[A-Z]{0,2}\s*$")
+# A model code is not a reference: "tipe ES-T85", "blender Philips HR2115".
+_MODEL_BEFORE = re.compile(r"(?i)\b(?:tipe|type|model|seri|series)\s*$")
+_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:tgl|tanggal|date|jam|pukul)\.?\s*$")
 
 
 def find_reference(text: str, entities: Sequence[Entity] = ()) -> Span | None:
-    """The first reference in the message: Rasa's entity, a labelled number, or a token of
-    the kinds Rasa's regexes match; never money, a phone number, a date or a plate."""
-    candidates = [s for s in entity_spans(text, entities, "reference") if _is_reference(text, s)]
+    """The first labelled reference in the message ("no pesanan X", "resi X"), else the
+    first of Rasa's entity or a token of the kinds Rasa's regexes match; never money, a phone
+    number, a date, a plate or a product's model."""
+    labelled: list[Span] = []
     for m in _LABELLED.finditer(text):
         group = next(g for g in ("token", "bare", "hash") if m.group(g))
         start, end = m.start(group), m.end(group)
@@ -67,9 +72,12 @@ def find_reference(text: str, entities: Sequence[Entity] = ()) -> Span | None:
         long_enough = len(span.text) >= 3 or label in {"antrian", "antrean", "queue"}
         digits_enough = group == "token" or sum(c.isdigit() for c in span.text) >= 4
         # A bare "no 0812..." is a phone number; "no pesanan 0812..." is what it says.
-        labelled = group == "token"
-        if long_enough and digits_enough and _is_reference(text, span, labelled=labelled):
-            candidates.append(span)
+        by_label = group == "token"
+        if long_enough and digits_enough and _is_reference(text, span, labelled=by_label):
+            labelled.append(span)
+    if labelled:
+        return longest_first(labelled)[0]
+    candidates = [s for s in entity_spans(text, entities, "reference") if _is_reference(text, s)]
     candidates += [
         Span(m.start(), m.end(), m.group())
         for m in _UNLABELLED.finditer(text)
@@ -98,7 +106,10 @@ def _is_reference(text: str, span: Span, *, labelled: bool = False) -> bool:
         return False
     if _MONEY_LIKE.match(value):
         return False
-    if _PHONE_LABEL.search(before):
+    if _PHONE_LABEL.search(before) or _MODEL_BEFORE.search(before):
+        return False
+    brand = _WORD_BEFORE.search(before)
+    if brand and brand.group(1).casefold() in BRANDS | LINES and not labelled:
         return False
     digits = value.replace("-", "").replace(" ", "")
     return labelled or not _PHONE.match(digits)

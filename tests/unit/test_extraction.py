@@ -473,3 +473,58 @@ def test_more_times(text: str, time: str, when: datetime) -> None:
 )
 def test_describe_keeps_words_that_belong_to_the_complaint(text: str) -> None:
     assert describe(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "item"),
+    [
+        # Brand, product line, model, type and size after the thing are its name.
+        ("kulkas Sharp 2 pintu saya tidak dingin", "kulkas Sharp 2 pintu"),
+        ("motor Yamaha Aerox saya mogok di jalan", "motor Yamaha Aerox"),
+        ("mesin cuci LG tipe FM1208 bunyi keras", "mesin cuci LG tipe FM1208"),
+        ("TV Samsung Crystal 43 inch layarnya bergaris", "TV Samsung Crystal 43 inch"),
+        ("laptop Lenovo IdeaPad 3 saya mati total", "laptop Lenovo IdeaPad 3"),
+        ("the Panasonic inverter AC in our office is leaking", "Panasonic inverter AC"),
+        # A capitalised sentence word or a place after the brand is not the name.
+        ("HP Samsung Saya mati mendadak", "HP Samsung"),
+        ("AC Daikin Bandung bocor terus", "AC Daikin"),
+        # A service named by what was done, with what it is about.
+        ("pembayaran SPP semester ganjil belum tercatat", "pembayaran SPP semester ganjil"),
+        ("pengajuan klaim garansi saya ditolak tanpa alasan", "pengajuan klaim garansi"),
+        ("biaya admin kepotong dua kali", "biaya admin"),
+        ("the Biznet installation was postponed again", "Biznet installation"),
+        ("my appointment with the dentist was cancelled", "appointment with the dentist"),
+        ("biayanya mahal banget", None),
+    ],
+)
+def test_names_of_things_and_services(text: str, item: str | None) -> None:
+    assert read(text).item == item
+
+
+@pytest.mark.parametrize(
+    ("text", "reference"),
+    [
+        # A labelled number wins over a code said earlier; a model code is never one.
+        ("kulkas Sharp tipe SJ-X195 rusak, no nota INV-77120", "INV-77120"),
+        ("blender Miyako BL152 rusak, order 22018874", "22018874"),
+        ("blender Miyako BL152 pisaunya patah", None),
+    ],
+)
+def test_references_beside_models(text: str, reference: str | None) -> None:
+    assert read(text).reference == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("perawat jaga malam membentak ibu saya", "perawat jaga malam"),
+        ("petugas pelayanan bernama Ibu Sari cuek saja", "petugas pelayanan bernama Ibu Sari"),
+        ("petugas loket pembayaran menyuruh saya antre ulang", "petugas loket pembayaran"),
+        ("the front desk receptionist ignored us", "front desk receptionist"),
+        ("a housekeeping staff member walked in", "housekeeping staff member"),
+        ("the driver of my Grab ride was rude", "driver of my Grab ride"),
+        ("Wali kelas, Ibu Rina, memarahi anak saya", "Wali kelas, Ibu Rina"),
+    ],
+)
+def test_staff_described(text: str, person: str) -> None:
+    assert read(text).person == person
