@@ -16,7 +16,7 @@ _NAMED = (
     r"kafe|resto|restoran|rumah\s+makan|warung|bengkel|salon|spbu|gudang|depo|hub|"
     r"service\s+cent(?:er|re)|polres|polsek|polda|satpas|dukcapil|disdukcapil|kpp|imigrasi|"
     r"bank|bioskop|supermarket|swalayan|minimarket|showroom|dealer|indomaret|alfamart|alfamidi|"
-    r"igd|poli"
+    r"igd|poli|masjid|musala|musholla|mushola|gereja|taman|balai|universitas|univ"
 )
 _NUMBERED = r"loket|kamar|lantai|lt\.?|ruang|ruangan|meja|counter|gate|pintu|room|floor|unit"
 # Blocks and towers are also named by a letter: "blok C7", "tower B".
@@ -86,6 +86,21 @@ _NOT_NAME_WORDS = frozenset(
     "Saya Sy Aku Gw Gue Kami Kita Dia Yang Dan Tapi Sudah Udah Belum Tidak Gak Tolong Mohon "
     "I My We Our The And But It This That Please Dear Hi Halo Hello Tgl Tanggal".split()
 )
+# A capitalised word, acronym or number right before a place: part of its name.
+_NAME_BEFORE = re.compile(r"(?:^|(?<=[ \t]))((?-i:[A-Z][\w'&.-]*|\d{1,3}))[ \t]+$")
+# What may come before a place's name: a preposition or a place word.
+_INTRODUCED = re.compile(
+    rf"(?i)(?:\b(?:di|ke|dari|dr|depan|dekat|samping|belakang|sebelah|at|in|from|to|near|"
+    rf"outside|inside|{_NAMED})|[(,])[ \t]+$"
+)
+# A part of the place after its name: "lantai 20", "sector 9", "pintu selatan", "Kelas I".
+_NAME_AFTER = re.compile(
+    r"(?i)(?:[ \t]+|[ \t]*/[ \t]*(?=rw))(?:(?:lantai|lt\.?|sektor|sector|koridor|corridor|pintu|"
+    r"gate|exit|blok|block|tower|wing|kelas|class|rt|rw|no\.?)[ \t]*"
+    r"(?:[A-Za-z]?\d+[A-Za-z]?(?:/\d+)?|(?-i:[IVX]+)\b|"
+    r"utara|selatan|barat|timur|north|south|east|west|depan|belakang))"
+)
+_NAME_WORDS = 4
 # Words that may lie between parts of one place ("rumah saya di Bekasi", "Surabaya to Denpasar").
 CONNECTORS = frozenset(
     "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at on the ke to".split()
@@ -105,8 +120,28 @@ def find_place(text: str, entities: Sequence[Entity] = ()) -> str | None:
         if name is not None and name.text.split()[0] not in _NOT_PLACES:
             found.append(name)
     # Overlapping finds are one place: "Indomaret" + "Jl. Ahmad Yani Pontianak".
-    spans = merged(text, (s for s in found if s.text.strip()))
+    spans = merged(text, (_with_name(text, s) for s in found if s.text.strip()))
     return joined(text, spans, CONNECTORS)
+
+
+def _with_name(text: str, span: Span) -> Span:
+    """The place with the name words right around it: the capitalised words and numbers of
+    a brand or unit before it ("Richeese Factory Margonda", "SD Negeri 03 Menteng"), and a
+    floor, sector, door or corridor after it ("Menara BCA lantai 20", "Bintaro sector 9")."""
+    start, end = span.start, span.end
+    for _ in range(_NAME_WORDS):
+        m = _NAME_BEFORE.search(text, 0, start)
+        if m is None or m.group(1) in _NOT_NAME_WORDS or m.group(1) in _NOT_PLACES:
+            break
+        start = m.start(1)
+    if start < span.start and not _INTRODUCED.search(text, 0, start):
+        start = span.start  # a capitalised run that opens a sentence is not a name
+    for _ in range(_NAME_WORDS):
+        m = _NAME_AFTER.match(text, end)
+        if m is None:
+            break
+        end = m.end()
+    return Span(start, end, text[start:end])
 
 
 def _name_only(span: Span) -> Span | None:

@@ -528,3 +528,23 @@ def test_references_beside_models(text: str, reference: str | None) -> None:
 )
 def test_staff_described(text: str, person: str) -> None:
     assert read(text).person == person
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # The brand or unit before a looked-up place, and the floor, door or sector after it.
+        ("makan di Sushi Tei Kelapa Gading kemarin, makanannya basi", "Sushi Tei Kelapa Gading"),
+        ("ATM di BNI Cabang Depok lantai 2 menelan kartu", "BNI Cabang Depok lantai 2"),
+        ("antri di Stasiun Bogor pintu utara lama banget", "Stasiun Bogor pintu utara"),
+        ("we live in Alam Sutera sector 7 and the water is off", "Alam Sutera sector 7"),
+        (
+            "lampu jalan mati di depan Masjid Nurul Huda RT 03/RW 05",
+            "Masjid Nurul Huda RT 03/RW 05",
+        ),
+        # A capitalised word that opens the sentence is not part of the name.
+        ("Kemarin Bekasi banjir, modem mati", "Bekasi"),
+    ],
+)
+def test_places_with_their_names(text: str, place: str) -> None:
+    assert read(text).place == place
