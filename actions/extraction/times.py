@@ -14,7 +14,10 @@ _UNIT = (
     r"(?:menit|mnt|jam|hari|hr|minggu|mgg|pekan|bulan|bln|tahun|thn|minutes?|mins?|hours?|hrs?|"
     r"days?|weeks?|months?|years?)"
 )
-_PART = r"(?:pagi|siang|sore|malam|malem|mlm|subuh|dini\s+hari|morning|afternoon|evening|night)"
+_PART = (
+    r"(?:pagi|siang|sore|malam|malem|mlm|subuh|dini\s+hari|tengah\s+malam|morning|afternoon|"
+    r"evening|night|lunchtime|noon|midnight)"
+)
 _ID_DAY = r"(?:senin|selasa|rabu|kamis|jum'?at|jumaat|sabtu|ahad)"
 _EN_DAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MONTH = (
@@ -41,12 +44,15 @@ _ATOMS = [
     rf"{_TADI}\s+{_PART}|{_PART}\s+{_TADI}",
     rf"(?:sejak|sjk|semenjak|dari|dr|mulai|since|from)\s+(?:the\s+)?{_PART}",
     rf"{_PART}\s+ini|this\s+{_PART}|tonight|hari\s+ini|today",
-    r"(?:minggu|pekan|bulan|tahun)\s+(?:lalu|kemarin|kemaren|kmrn|kmrin)|last\s+(?:week|month|year)",
+    r"(?:(?:awal|akhir|pertengahan|early|late|mid)\s+)?(?:minggu|pekan|bulan|tahun)\s+"
+    r"(?:lalu|kemarin|kemaren|kmrn|kmrin|ini)|(?:(?:early|late)\s+)?(?:last|this)\s+(?:week|month|year)",
+    rf"bulan\s+{_MONTH}(?:\s+\d{{4}})?|(?:sejak|sjk|semenjak|since)\s+{_MONTH}(?:\s+\d{{4}})?",
     rf"(?:hari\s+)?{_ID_DAY}(?:\s+(?:lalu|kemarin|kemaren|kmrn|kmrin|minggu\s+lalu))?(?:\s+{_PART})?",
     rf"hari\s+minggu(?:\s+(?:lalu|kemarin|kemaren))?(?:\s+{_PART})?",
     rf"(?:(?:last|on|this\s+past)\s+)?{_EN_DAY}(?:\s+{_PART})?",
     rf"(?:tanggal|tgl|tg)\.?\s*{_DAYS}(?:\s+{_MONTH}|[-/.]\d{{1,2}})?(?:\s*[-/.]?\s*\d{{4}})?",
-    rf"{_DAYS}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?",
+    rf"(?:on\s+)?(?:{_DAYS}\s+{_MONTH}(?:\s+\d{{4}})?|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"(?:,?\s+\d{{4}})?)",
     rf"(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)(?:\s+of\s+{_MONTH})?|on\s+\d{{1,2}}(?:st|nd|rd|th)",
     r"\d{1,2}/\d{1,2}(?:/\d{2,4})?",
     _CLOCK,
@@ -65,6 +71,14 @@ _DEADLINE_BEFORE = re.compile(
 )
 # Where the problem began: "sejak kemarin", "since yesterday" tells it better than any other.
 _SINCE = re.compile(r"(?i)^(?:sejak|sjk|semenjak|since)\b")
+# A whole week or month names the period of a bill ("tagihan bulan ini") more often than
+# when it happened: any more exact time is preferred.
+_COARSE = re.compile(
+    rf"(?i)(?:(?:awal|akhir|pertengahan|early|late|mid)\s+)?(?:(?:minggu|pekan|bulan|tahun)\s+"
+    rf"(?:ini|lalu|kemarin)|bulan\s+{_MONTH}(?:\s+\d{{4}})?|(?:last|this)\s+(?:week|month|year))"
+)
+# "since <up to four words of what happened> <the time>", no punctuation between.
+_SINCE_BEFORE = re.compile(r"(?i)\b(sejak|sjk|semenjak|since)(?:\s+[\w'-]+){1,4}\s+$")
 
 
 def find_time(text: str) -> Span | None:
@@ -73,7 +87,18 @@ def find_time(text: str) -> Span | None:
     runs = [r for r in _runs(text) if not _DEADLINE_BEFORE.search(text[: r.start])]
     if not runs:
         return None
-    return next((r for r in runs if _SINCE.match(r.text)), runs[0])
+    runs = [_with_since(text, r) for r in runs]
+    exact = [r for r in runs if not _COARSE.fullmatch(r.text)] or runs
+    return next((r for r in runs if _SINCE.match(r.text)), exact[0])
+
+
+def _with_since(text: str, run: Span) -> Span:
+    """The run from a "sejak"/"since" a few words before it, in the same clause: "since we
+    checked in yesterday afternoon", "sejak update tgl 12 November"."""
+    m = _SINCE_BEFORE.search(text, 0, run.start)
+    if m is None or _SINCE.match(run.text):
+        return run
+    return Span(m.start(1), run.end, text[m.start(1) : run.end])
 
 
 def _runs(text: str) -> list[Span]:

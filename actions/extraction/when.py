@@ -23,7 +23,8 @@ _NUMBERS = {
     "beberapa": 3, "few": 3, "several": 3,
 }  # fmt: skip
 _PART_HOURS = {
-    "subuh": 5, "pagi": 9, "morning": 9, "siang": 12, "sore": 15, "afternoon": 15,
+    "tengah malam": 0, "midnight": 0, "lunchtime": 12, "noon": 12, "subuh": 5, "pagi": 9,
+    "morning": 9, "siang": 12, "sore": 15, "afternoon": 15,
     "evening": 19, "malam": 20, "night": 20, "tonight": 20, "dini hari": 2,
 }  # fmt: skip
 _WEEKDAYS = {
@@ -44,6 +45,14 @@ _CLOCK = re.compile(
     r"(?:\b(?:jam|pukul|at)\s*(?P<h>\d{1,2})(?:[.:](?P<m>\d{2}))?|\b(?P<h2>\d{1,2})[.:](?P<m2>\d{2})"
     r"|\b(?P<h3>\d{1,2})\s*(?=am|pm))\s*(?P<suffix>am|pm)?"
 )
+_THIS_PERIOD = re.compile(r"\b(?:minggu|bulan|tahun) ini\b|\bthis (?:week|month|year)\b")
+_MONTH_ONLY = re.compile(
+    r"(?:bulan |month of )?(?P<m>januari|january|februari|february|maret|march|april|mei|may|"
+    r"juni|june|juli|july|agustus|august|september|oktober|october|november|desember|december)"
+    r"(?: (?P<y>\d{4}))?"
+)
+# At most so many words of what happened before the time: "since we moved in last Monday".
+_EVENT_WORDS = 4
 _DAY_OF_MONTH = re.compile(r"^(?:tanggal\s*\.?\s*|the\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?$")
 
 
@@ -53,11 +62,29 @@ def resolve(phrase: str, now: datetime) -> datetime | None:
     words = re.sub(r"[^\w'./:]+", " ", about).split()
     text = " ".join(_INFORMAL.get(w, w) for w in words)
     text = re.sub(r"\bdini hari\b", "dinihari", text)
+    since = bool(re.match(r"(?:sejak|semenjak|since)\b", text))
     text = _PREFIX.sub("", text).strip()
-    found = _own(text, now)
-    if found is None:
-        found = _dateparser(text, now)
+    found = _phrase(text, now)
+    # "sejak ganti paket tgl 5": what happened comes before the time itself.
+    words = text.split()
+    for start in range(1, min(len(words), _EVENT_WORDS + 1) if since else 1):
+        if found is not None:
+            break
+        found = _phrase(" ".join(words[start:]), now)
     return None if found is None else found.replace(second=0, microsecond=0)
+
+
+def _phrase(text: str, now: datetime) -> datetime | None:
+    if _THIS_PERIOD.search(text):
+        # "awal bulan ini" is the month's first day; "bulan ini" alone cannot be told.
+        start = re.search(r"\b(?:awal|early) (?:bulan|month) ini\b|\bearly this month\b", text)
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        return today.replace(day=1) if start else None
+    month = _MONTH_ONLY.fullmatch(text)
+    if month is not None:  # "bulan Juli", "since July": from its first day
+        return _dateparser(f"1 {month['m']} {month['y'] or ''}".strip(), now)
+    found = _own(text, now)
+    return found if found is not None else _dateparser(text, now)
 
 
 def _own(text: str, now: datetime) -> datetime | None:

@@ -548,3 +548,38 @@ def test_staff_described(text: str, person: str) -> None:
 )
 def test_places_with_their_names(text: str, place: str) -> None:
     assert read(text).place == place
+
+
+@pytest.mark.parametrize(
+    ("text", "time"),
+    [
+        # Since what happened, a few words before the time.
+        ("the lift has been broken since we moved in last Monday", "since we moved in last Monday"),
+        ("sejak ganti paket tgl 5 internet lemot", "sejak ganti paket tgl 5"),
+        # A week or a month is the bill's period when a more exact time is given too.
+        ("tagihan bulan ini naik, padahal tgl 3 sudah bayar", "tgl 3"),
+        ("internet lemot sejak awal bulan ini", "sejak awal bulan ini"),
+        ("sejak bulan Juli belum ada perbaikan", "sejak bulan Juli"),
+        ("I paid on 14 March and nothing came", "on 14 March"),
+        ("we ate there on Sunday lunchtime", "on Sunday lunchtime"),
+    ],
+)
+def test_times_with_what_they_follow(text: str, time: str) -> None:
+    assert read(text).time == time
+
+
+@pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        ("sejak ganti paket tgl 5 internet lemot", at(5)),
+        ("the lift has been broken since we moved in last Monday", at(16)),
+        ("internet lemot sejak awal bulan ini", at(1)),
+        ("sejak bulan Juli belum ada perbaikan", datetime(2025, 7, 1, tzinfo=JAKARTA)),
+        ("we ate there on Sunday lunchtime", at(15, 12)),
+        ("AC mati tadi tengah malam", at(17, 0)),
+        # The bill's month says nothing about when it went wrong.
+        ("tagihan bulan ini naik", None),
+    ],
+)
+def test_times_resolved(text: str, when: datetime | None) -> None:
+    assert read(text).when == when
