@@ -23,6 +23,7 @@ _DEADLINE = (
     r"end\s+of\s+\w+|\d{1,2}(?:st|nd|rd|th)?|(?:tanggal|tgl)\s*\d{1,2})"
 )
 _BARE = (
+    r"(?:servis|service|cek|perbaikan|pasang)\s+ulang(?:\s+(?:gratis|free))?|"
     r"(?:segera\s+|harus\s+|wajib\s+)(?:di\w+|ganti|perbaiki|benerin)|refund\s+please|"
     r"fix\s+it|uang\s+(?:saya\s+)?(?:kembali|dikembalikan)|give\s+me\s+(?:a\s+)?refund|"
     r"refund(?:\s+\w+)?\s+(?:please|pls|plis|dong|ya)|"
@@ -37,9 +38,14 @@ _BARE = (
 )
 # Filler a bare wish may end with: "tuker yg baru aja min".
 _TAIL = r"aja|saja|ya|yah|yaa|dong|deh|min|kak|gan|sis|please|pls|plis|asap"
-_END = r"(?=[.!?;\n]|,\s|\s+(?:karena|krn|soalnya|soale|because|since|but|tapi|tp|dan\s+saya)\b|$)"
+_END = (
+    r"(?=\.(?!\d)|[!?;\n]|,\s|"
+    r"\s+(?:karena|krn|soalnya|soale|because|since|but|tapi|tp|dan\s+saya)\b|$)"
+)
+# A wish runs to the end of its sentence; a point between digits is in an amount ("Rp2.3 jt").
+_CLAUSE = r"(?:[^.!?;\n]|(?<=\d)\.(?=\d))+?"
 _WISH = re.compile(
-    rf"(?i)\b(?:(?:{_LEAD})\s+(?P<rest>[^.!?;\n]+?)|(?P<keep>(?:{_KEEP_LEAD})\s+[^.!?;\n]+?)|"
+    rf"(?i)\b(?:(?:{_LEAD})\s+(?P<rest>{_CLAUSE})|(?P<keep>(?:{_KEEP_LEAD})\s+{_CLAUSE})|"
     rf"(?P<bare>{_BARE})(?:\s+(?:{_TAIL}))*)\s*{_END}"
 )
 # A wish needs something to be done: a passive verb, or a known wish word.
@@ -51,7 +57,8 @@ _ACTION = re.compile(
     r"explain|explanation|apolog\w*|sorry|money|compensation|nyaman|layak|bersih|kabar|info\w*|"
     r"tahu|tau|know|cepat|cepet|segera|proses|kirim|send|call|hubungi|telepon|datang|come|return|"
     r"tukar|tuker|swap|exchange|reschedule|jadwal|kepastian|batal\w*|cancel|back|deliver|arrive|"
-    rf"option|unit\s+baru)|{_DEADLINE}"
+    r"option|unit\s+baru|tegur|menegur|sanksi|tindak\s*lanjut|menindaklanjuti|pecat|"
+    rf"peringatan|hentikan)|{_DEADLINE}"
 )
 # Who is to do it, before what is to be done: "(I'd like) them to swap it".
 _DOER = re.compile(r"(?i)(?:(?:them|you|someone|somebody|the\s+\w+)\s+)?to\s+")

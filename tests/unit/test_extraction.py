@@ -583,3 +583,20 @@ def test_times_with_what_they_follow(text: str, time: str) -> None:
 )
 def test_times_resolved(text: str, when: datetime | None) -> None:
     assert read(text).when == when
+
+
+@pytest.mark.parametrize(
+    ("text", "wish"),
+    [
+        # An amount's point is not the end of the wish.
+        ("minta refund Rp1.5 jt ke rekening saya.", "minta refund Rp1.5 jt ke rekening saya"),
+        ("Mohon selisih Rp12.500 dikembalikan.", "selisih Rp12.500 dikembalikan"),
+        # A plea with nothing to be done gives way to the wish after it.
+        ("tlg tanggung jawab, servis ulang gratis", "servis ulang gratis"),
+        ("Mohon manajer menegur kasir tersebut", "manajer menegur kasir tersebut"),
+        # Reporting something is not a wish.
+        ("Saya ingin melaporkan kasir yang kasar", None),
+    ],
+)
+def test_wishes_in_full(text: str, wish: str | None) -> None:
+    assert read(text).wish == wish
