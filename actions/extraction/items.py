@@ -87,7 +87,8 @@ _PARTS = frozenset(
     "button adaptor adapter".split()
 )
 # A clause after the thing: up to the end of the sentence or a comma, at most ten words.
-_CLAUSE = re.compile(r"^[^.,;!?\n]*")
+# An abbreviation's point ("Jl.", "No.") does not end it.
+_CLAUSE = re.compile(r"(?i)^(?:\b(?:jl|jln|no|dr|st|kec|kel|kab|lt)\.|[^.,;!?\n])*")
 _CLAUSE_WORDS = 10
 # Words saying the thing fails, a few words after it: "AC kamar 305 bocor", "HP saya mati".
 _FAILS = re.compile(rf"(?i)^(?:[\s,]+[\w'-]+){{0,3}}?[\s,]+{_FAILING}")

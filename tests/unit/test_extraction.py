@@ -495,6 +495,8 @@ def test_describe_keeps_words_that_belong_to_the_complaint(text: str) -> None:
         ("the Biznet installation was postponed again", "Biznet installation"),
         ("my appointment with the dentist was cancelled", "appointment with the dentist"),
         ("biayanya mahal banget", None),
+        # The clause a failing word is read in goes past a street's "Jl.".
+        ("TV aman, router di Jl. Mawar 5 mati total", "router"),
     ],
 )
 def test_names_of_things_and_services(text: str, item: str | None) -> None:
