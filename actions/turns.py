@@ -1,8 +1,9 @@
 """Handling one customer turn end to end: guard, classify, decide, store, reply.
 
 The decisions are `actions.decide.decide` (pure); this module is the application service
-around it: it holds the per-chat lock, records the transcript, carries out the decision's
-effects in one database transaction, and hands the replies to the outbox (`prima.delivery`).
+around it: it holds the per-chat lock, reads the text with the NLU where the step needs it,
+records the transcript, has the decision taken and carried out (`actions.effects`) in one
+database transaction, and hands the replies to the outbox (`prima.delivery`).
 """
 
 from __future__ import annotations
@@ -12,28 +13,15 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
 from typing import Any
 
-from actions.decide import decide, needs_nlu, needs_open_cases
+from actions.decide import needs_nlu
+from actions.effects import Effects
 from prima import metrics
 from prima.config import ServiceConfig
 from prima.core.complaint import Classification
 from prima.core.conversation import State, Step
-from prima.core.decision import (
-    AddToCase,
-    Decision,
-    Effect,
-    Facts,
-    OpenCase,
-    RecordComment,
-    RecordRating,
-    RequestHuman,
-    SetLanguage,
-)
 from prima.core.events import Event, Media, Text
-from prima.core.hours import is_open
 from prima.core.ports import (
     SEND_LEASE,
     CaseLadder,
@@ -52,10 +40,7 @@ from prima.core.text import EmptyTextError
 from prima.core.turn import Incoming, Outcome, TurnResult
 from prima.delivery import Outbox
 from prima.rendering import Renderer
-from prima.storage.models import Customer
-from prima.storage.outbox import Outgoing
-from prima.storage.repository import Repository, candidate_reference
-from prima.storage.unit_of_work import Transactions, UnitOfWork
+from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
 
@@ -83,13 +68,17 @@ class Conversations:
     ) -> None:
         self.transactions = transactions
         self.classifier = classifier
-        self.renderer = renderer
         self.config = config
         self.guards = guards
         self.sender = sender
-        self.reply_context = reply_context
-        self.escalation = escalation
         self.mirror = mirror
+        self.effects = Effects(
+            renderer=renderer,
+            config=config,
+            reply_context=reply_context,
+            escalation=escalation,
+            mirror=mirror,
+        )
         # Webhook mode: updates of one chat may reach several instances at once, so turns are
         # taken in update-id order. Polling is one reader, in order already (cheaper).
         self.ordered = ordered
@@ -148,7 +137,7 @@ class Conversations:
             )
             if flood is not Flood.ALLOW:
                 replies = (Reply("flood_notice"),) if flood is Flood.NOTIFY else ()
-                queued = await self._queue(uow, customer, replies, customer.language, now)
+                queued = await self.effects.queue(uow, customer, replies, customer.language, now)
                 outcome = Outcome.FLOODED
             else:
                 if (
@@ -159,8 +148,8 @@ class Conversations:
                     # The remembered step was stale (another instance moved the chat on).
                     classification = await self._classify(incoming.event, state.step)
                 event = _with_classification(incoming.event, classification)
-                decision = await self._decide(repo, customer, state, event, now)
-                queued = await self._apply(uow, customer, decision, now, incoming=incoming)
+                decision = await self.effects.decide(uow, customer, state, event, now)
+                queued = await self.effects.apply(uow, customer, decision, now, incoming=incoming)
                 self._remember_step(incoming.user_id, decision.state)
                 outcome = Outcome.HANDLED
         if self.mirror is not None and customer.desk_case_id is not None:
@@ -217,126 +206,6 @@ class Conversations:
         while len(self._steps) > STEP_MEMORY:
             self._steps.popitem(last=False)
 
-    async def _decide(
-        self, repo: Repository, customer: Customer, state: State, event: Event, now: datetime
-    ) -> Decision:
-        hours = self.config.business_hours
-        facts = Facts(
-            language=customer.language,
-            supported_languages=tuple(self.config.languages.supported),
-            open_cases=(
-                tuple(await repo.open_cases(customer.id)) if needs_open_cases(state, event) else ()
-            ),
-            new_reference=candidate_reference(self.config.conversation.reference_prefix),
-            open_now=(
-                self.escalation.is_open(now)  # closed on public holidays too
-                if self.escalation
-                else is_open(hours.week_on(now.astimezone(hours.zone).date()), hours.zone, now)
-            ),
-            now=now.astimezone(hours.zone),
-            name=customer.first_name,
-        )
-        decision = decide(state, event, facts)
-        # A reference is checked only when a case is really opened (rarely taken: decide again).
-        while any(isinstance(e, OpenCase) for e in decision.effects) and (
-            await repo.reference_taken(facts.new_reference)
-        ):
-            facts = replace(
-                facts, new_reference=candidate_reference(self.config.conversation.reference_prefix)
-            )
-            decision = decide(state, event, facts)
-        return decision
-
-    async def _apply(
-        self,
-        uow: UnitOfWork,
-        customer: Customer,
-        decision: Decision,
-        now: datetime,
-        lease: timedelta | None = SEND_LEASE,
-        incoming: Incoming | None = None,
-    ) -> list[Outgoing]:
-        repo = uow.records
-        case_id = None
-        for effect in decision.effects:
-            case_id = await self._effect(uow, customer, effect, now) or case_id
-        await repo.save_conversation(customer.id, decision.state, now)
-        language = decision.language or customer.language
-        queued = await self._queue(uow, customer, decision.replies, language, now, case_id, lease)
-        if self.mirror is not None and customer.desk_case_id is not None:
-            desk = uow.desk
-            if incoming is not None:
-                self.mirror.inbound(
-                    desk, customer, incoming.kind, incoming.text, incoming.message_id, now
-                )
-            self.mirror.replies(desk, customer, [m.text for m in queued], now)
-        return queued
-
-    async def _effect(
-        self, uow: UnitOfWork, customer: Customer, effect: Effect, now: datetime
-    ) -> int | None:
-        repo = uow.records
-        match effect:
-            case OpenCase(reference, draft, human):
-                case = await repo.open_case(
-                    customer, reference, draft, human_requested=human, now=now
-                )
-                if self.escalation is not None:
-                    policy = self.escalation
-                    uow.escalations.schedule_new(
-                        case,
-                        policy.deadlines(case.category, now),
-                        policy.roles(),
-                        policy.fingerprint,
-                    )
-                logger.info("case %s opened (%s)", reference, draft.category.value)
-                metrics.CASES_OPENED.labels(draft.category.value).inc()
-                if self.mirror is not None and (human or self.mirror.topics_on_open):
-                    await self.mirror.bring(uow, case, customer, now, human=human)
-                return case.id
-            case AddToCase(reference, texts, attachments):
-                return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
-            case RequestHuman(reference):
-                case = await repo.request_human(reference, customer.id, now)
-                if self.mirror is not None:
-                    await self.mirror.bring(uow, case, customer, now, human=True)
-                return case.id
-            case RecordRating(reference, rating):
-                await repo.record_rating(reference, customer.id, rating, now)
-            case RecordComment(reference, comment):
-                await repo.record_comment(reference, customer.id, comment, now)
-            case SetLanguage(language):
-                customer.language = language
-        return None
-
-    async def _queue(
-        self,
-        uow: UnitOfWork,
-        customer: Customer,
-        replies: tuple[Reply, ...],
-        language: str,
-        now: datetime,
-        case_id: int | None = None,
-        lease: timedelta | None = SEND_LEASE,
-    ) -> list[Outgoing]:
-        """Render and store the replies; claimed for `lease` (None: left to the dispatcher)."""
-        context = {**self.reply_context(language), "name": customer.first_name}
-        rendered = [self.renderer.message(language, reply, **context) for reply in replies]
-        return [
-            Outgoing(
-                await uow.outbox.queue_outbound(
-                    customer, r.text, r.buttons, case_id=case_id, now=now, lease=lease
-                ),
-                customer.id,
-                customer.chat_id,
-                r.text,
-                r.rows(),
-                0,
-                case_id,
-            )
-            for r in rendered
-        ]
-
     # --- what staff do to a case -------------------------------------------------------------
 
     async def for_staff(self, reference: str, step: StaffStep, *, deliver: bool = True) -> Any:
@@ -360,8 +229,8 @@ class Conversations:
                 change = await step(uow, case, customer, now)
                 queued = list(change.outgoing)
                 if change.event is not None:
-                    decision = await self._decide(repo, customer, state, change.event, now)
-                    queued += await self._apply(uow, customer, decision, now, lease)
+                    decision = await self.effects.decide(uow, customer, state, change.event, now)
+                    queued += await self.effects.apply(uow, customer, decision, now, lease)
                     self._remember_step(customer.telegram_user_id, decision.state)
             if self.mirror is not None:
                 self.mirror.kick()
