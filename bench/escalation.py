@@ -26,7 +26,8 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy import insert, text
 from sqlalchemy.dialects import postgresql
 
-from escalation.escalator import Channels, Escalator
+from escalation.escalator import Escalator
+from escalation.notifications import Channels
 from escalation.policy import EscalationPolicy
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig

@@ -14,7 +14,8 @@ from redis.asyncio import BlockingConnectionPool, Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from actions.turns import Conversations
-from escalation.escalator import Channels, Escalator
+from escalation.escalator import Escalator
+from escalation.notifications import Channels
 from escalation.policy import EscalationPolicy
 from handover.casework import Resolver
 from handover.coaching import Coach
