@@ -64,7 +64,7 @@ class Desks:
             and action.verb is StaffVerb.TAKE
             and action.reference
         ):
-            answer = await self.staff.take(action.reference, member, elsewhere=True)
+            answer = await self.staff.agents.take(action.reference, member, elsewhere=True)
         else:
             answer = await self.supervisors.handle(action)
         return [Post(found.chat_id, answer)]
