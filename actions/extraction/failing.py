@@ -4,7 +4,7 @@ from __future__ import annotations
 
 FAILING = (
     r"(?:(?:tidak|tdk|gak|ga|gk|nggak|ngga|enggak|belum|blm)\s+"
-    r"(?:bisa|nyala|menyala|berfungsi|jalan|masuk|sampai|sampe|datang|dingin|keluar|sesuai|"
+    r"(?:bisa|nyala|menyala|berfungsi|jalan|masuk(?!\s+akal)|sampai|sampe|datang|dingin|keluar|sesuai|"
     r"terkirim|diproses|konek|connect)|mati|rusak|bocor|error|eror|gagal|hang|lemot|lambat|macet|"
     r"mogok|ngadat|nyangkut|ketelan|tertelan|hilang|pecah|retak|sobek|robek|cacat|penyok|basi|"
     r"telat|terlambat|salah|putus|padam|blank|broke|broken|leaks?|leaking|stopped|won't|wont|"

@@ -24,7 +24,7 @@ _COMMON = re.compile(
     r"modem|router|wi-?fi|ac|kulkas|freezer|tv|televisi|laptop|komputer|printer|dispenser|"
     r"hp|handphone|ponsel|smartphone|iphone|tablet|charger|atm|edc|lift|elevator|eskalator|"
     r"escalator|aplikasi|app|apk|website|situs|stb|decoder|cctv|kompor|setrika|pompa\s+air|"
-    r"tagihan)\b"
+    r"tagihan)(?:nya|ny)?\b"
 )
 # A card named by its issuer or scheme: "KMT card", "BCA card".
 _NAMED_CARD = re.compile(r"\b[A-Z][\w-]*\s+card\b")
@@ -117,8 +117,21 @@ def find_item(
         for s in found
         if not _PHONE_NUMBER.search(text[: s.start]) and not _labels(text, s, reference)
     ]
-    kept = longest_first(spans)
+    kept = _named_before(longest_first(spans))
     return min(kept, key=lambda s: _rank(masked, s, named)) if kept else None
+
+
+def _named_before(spans: list[Span]) -> list[Span]:
+    """Without the "-nya" mentions of a thing named earlier in full ("tagihan listrik ...
+    koreksi tagihannya": the bill, said the first time)."""
+    kept: list[Span] = []
+    for s in spans:
+        word = s.text.split()[0].casefold()
+        base = _without_nya(word)
+        if base != word and any(k.text.split()[0].casefold() == base for k in kept):
+            continue
+        kept.append(s)
+    return kept
 
 
 def _labels(text: str, span: Span, reference: Span | None) -> bool:
@@ -141,9 +154,14 @@ def _rank(
     clause = _CLAUSE.match(text[span.end :])
     words = clause.group().split()[:_CLAUSE_WORDS] if clause else []
     later = bool(_FAILS_LATER.search(" ".join(words)))
-    first = span.text.split()[0].casefold()
-    generic = span.text.casefold() in _GENERIC
+    first = _without_nya(span.text.split()[0].casefold())
+    generic = _without_nya(span.text.casefold()) in _GENERIC
     return (first in _PARTS, not about, not later, generic, " " not in span.text, span.start)
+
+
+def _without_nya(word: str) -> str:
+    """The word without its "-nya" ("tagihannya": the bill)."""
+    return re.sub(r"(?:nya|ny)$", "", word) if len(word) > 5 else word
 
 
 def _with_brand(text: str, span: Span, stops: Sequence[Span] = ()) -> Span:

@@ -495,6 +495,11 @@ def test_describe_keeps_words_that_belong_to_the_complaint(text: str) -> None:
         ("the Biznet installation was postponed again", "Biznet installation"),
         ("my appointment with the dentist was cancelled", "appointment with the dentist"),
         ("biayanya mahal banget", None),
+        # "-nya": the thing as the customer says it, and a later mention of one named before.
+        ("wifinya mati dari pagi", "wifinya"),
+        ("aplikasinya error terus", "aplikasinya"),
+        ("tagihan listrik naik terus, tolong koreksi tagihannya", "tagihan listrik"),
+        ("tagihannya GA MASUK AKAL, terus modemnya mati", "modemnya"),
         # The clause a failing word is read in goes past a street's "Jl.".
         ("TV aman, router di Jl. Mawar 5 mati total", "router"),
     ],
