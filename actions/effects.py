@@ -37,7 +37,7 @@ from prima.core.turn import Incoming
 from prima.rendering import Renderer
 from prima.storage.models import Customer
 from prima.storage.outbox import Outgoing
-from prima.storage.repository import candidate_reference
+from prima.storage.cases import candidate_reference
 from prima.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -66,13 +66,14 @@ class Effects:
         self, uow: UnitOfWork, customer: Customer, state: State, event: Event, now: datetime
     ) -> Decision:
         """The conversation's decision on `event`, with a case reference not yet taken."""
-        repo = uow.records
         hours = self.config.business_hours
         facts = Facts(
             language=customer.language,
             supported_languages=tuple(self.config.languages.supported),
             open_cases=(
-                tuple(await repo.open_cases(customer.id)) if needs_open_cases(state, event) else ()
+                tuple(await uow.cases.open_for(customer.id))
+                if needs_open_cases(state, event)
+                else ()
             ),
             new_reference=candidate_reference(self.config.conversation.reference_prefix),
             open_now=(
@@ -86,7 +87,7 @@ class Effects:
         decision = decide(state, event, facts)
         # A reference is checked only when a case is really opened (rarely taken: decide again).
         while any(isinstance(e, OpenCase) for e in decision.effects) and (
-            await repo.reference_taken(facts.new_reference)
+            await uow.cases.reference_taken(facts.new_reference)
         ):
             facts = replace(
                 facts, new_reference=candidate_reference(self.config.conversation.reference_prefix)
@@ -104,11 +105,10 @@ class Effects:
         incoming: Incoming | None = None,
     ) -> list[Outgoing]:
         """Carry out the decision's effects, store its state and queue its replies."""
-        repo = uow.records
         case_id = None
         for effect in decision.effects:
             case_id = await self._effect(uow, customer, effect, now) or case_id
-        await repo.save_conversation(customer.id, decision.state, now)
+        await uow.conversations.save(customer.id, decision.state, now)
         language = decision.language or customer.language
         queued = await self.queue(uow, customer, decision.replies, language, now, case_id, lease)
         if self.mirror is not None and customer.desk_case_id is not None:
@@ -123,12 +123,10 @@ class Effects:
     async def _effect(
         self, uow: UnitOfWork, customer: Customer, effect: Effect, now: datetime
     ) -> int | None:
-        repo = uow.records
+        cases = uow.cases
         match effect:
             case OpenCase(reference, draft, human):
-                case = await repo.open_case(
-                    customer, reference, draft, human_requested=human, now=now
-                )
+                case = await cases.open(customer, reference, draft, human_requested=human, now=now)
                 if self.escalation is not None:
                     policy = self.escalation
                     uow.escalations.schedule_new(
@@ -143,16 +141,16 @@ class Effects:
                     await self.mirror.bring(uow, case, customer, now, human=human)
                 return case.id
             case AddToCase(reference, texts, attachments):
-                return (await repo.add_to_case(reference, customer.id, texts, attachments, now)).id
+                return (await cases.add_to(reference, customer.id, texts, attachments, now)).id
             case RequestHuman(reference):
-                case = await repo.request_human(reference, customer.id, now)
+                case = await cases.request_human(reference, customer.id, now)
                 if self.mirror is not None:
                     await self.mirror.bring(uow, case, customer, now, human=True)
                 return case.id
             case RecordRating(reference, rating):
-                await repo.record_rating(reference, customer.id, rating, now)
+                await cases.record_rating(reference, customer.id, rating, now)
             case RecordComment(reference, comment):
-                await repo.record_comment(reference, customer.id, comment, now)
+                await cases.record_comment(reference, customer.id, comment, now)
             case SetLanguage(language):
                 customer.language = language
         return None

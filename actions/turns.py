@@ -114,12 +114,11 @@ class Conversations:
             classification, assumed = await self._classify_if_needed(incoming)
         now = self.clock()
         async with self.transactions() as uow:
-            repo = uow.records
-            if incoming.update_id is not None and not await repo.claim_update(
+            if incoming.update_id is not None and not await uow.conversations.claim_update(
                 incoming.update_id, now
             ):
                 return TurnResult(Outcome.DUPLICATE)
-            customer, state = await repo.customer_and_state(
+            customer, state = await uow.customers.customer_and_state(
                 incoming.user_id,
                 incoming.chat_id,
                 incoming.first_name,
@@ -127,7 +126,7 @@ class Conversations:
                 now,
             )
             limit = self.config.conversation.max_message_length
-            await repo.record_inbound(
+            await uow.conversations.record_inbound(
                 customer.id,
                 incoming.kind,
                 incoming.text[:limit] if incoming.text else None,
@@ -170,9 +169,8 @@ class Conversations:
         step = self._steps.get(incoming.user_id)
         if step is None:
             async with self.transactions() as uow:
-                repo = uow.records
-                found = await repo.customer_for_user(incoming.user_id)
-                stored = (await repo.conversation(found.id))[0] if found else State()
+                found = await uow.customers.for_user(incoming.user_id)
+                stored = (await uow.conversations.state(found.id))[0] if found else State()
             self._remember_step(incoming.user_id, stored)
             step = stored.step
         if not needs_nlu(State(step=step), incoming.event):
@@ -216,16 +214,15 @@ class Conversations:
         at once, or with `deliver` False (another process) left to the bot's dispatcher.
         """
         async with self.transactions() as uow:
-            case = await uow.records.case(reference)
-            chat_id = (await uow.records.customer_by_id(case.customer_id)).chat_id
+            case = await uow.cases.get(reference)
+            chat_id = (await uow.customers.by_id(case.customer_id)).chat_id
         async with self.guards.chat_lock(chat_id):
             now = self.clock()
             lease = SEND_LEASE if deliver else None
             async with self.transactions() as uow:
-                repo = uow.records
-                customer = await repo.customer_by_id(case.customer_id)
-                state, _ = await repo.conversation(customer.id, lock=True)
-                case = await repo.case(reference)  # read again under the lock
+                customer = await uow.customers.by_id(case.customer_id)
+                state, _ = await uow.conversations.state(customer.id, lock=True)
+                case = await uow.cases.get(reference)  # read again under the lock
                 change = await step(uow, case, customer, now)
                 queued = list(change.outgoing)
                 if change.event is not None:

@@ -10,8 +10,7 @@ from redis.asyncio import Redis
 
 from bench.databases import POSTGRES_ADMIN
 from prima.storage.database import create_engine, sessions
-from prima.storage.models import Case
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import Transactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +33,8 @@ class Latency:
 async def cases_opened(database: str) -> int:
     """How many cases the run's database holds (its URL)."""
     engine = create_engine(database)
-    async with sessions(engine)() as session:
-        cases = await Repository(session).count(Case)
+    async with Transactions(sessions(engine)).reads() as uow:
+        cases = await uow.cases.count()
     await engine.dispose()
     return cases
 

@@ -24,7 +24,7 @@ from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffVerb, desk_button
 from prima.storage.models import OPEN, Case, Customer
-from prima.storage.repository import UnknownCaseError
+from prima.storage.cases import UnknownCaseError
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -151,7 +151,7 @@ class Agents:
         if not text.strip():
             return self._say("desk_usage")
         async with self.transactions() as uow:
-            case = await uow.records.case(reference)
+            case = await uow.cases.get(reference)
             uow.timeline.add(case.id, self.clock(), member.name, "note", {"text": text})
         return self._say("desk_noted")
 

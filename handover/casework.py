@@ -83,7 +83,7 @@ class Resolver:
                 return StaffChange(result=Resolution(Outcome.CLOSED))
             if member is not None and case.agent_user_id is not None and not may_act(case, member):
                 return StaffChange(result=Resolution(Outcome.HELD, case.agent_name))
-            await uow.records.resolve_case(reference, actor, how, now)
+            await uow.cases.resolve(reference, actor, how, now)
             logger.info("case %s resolved", reference)
             metrics.CASES_RESOLVED.inc()
             return StaffChange(CaseResolved(reference), result=Resolution(Outcome.RESOLVED))

@@ -23,7 +23,7 @@ from prima.core.reply import Rendered
 from prima.core.roster import Member, Roster
 from prima.core.staff import StaffInput, StaffVerb
 from prima.storage.models import OPEN, Case
-from prima.storage.repository import UnknownCaseError
+from prima.storage.cases import UnknownCaseError
 from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class StaffDesk:
         async with self.transactions.reads() as uow:
             if staff.action is not None and staff.action.reference:
                 try:
-                    return await uow.records.case(staff.action.reference)
+                    return await uow.cases.get(staff.action.reference)
                 except UnknownCaseError:
                     return None
             if staff.thread_id is None:

@@ -121,10 +121,10 @@ class DeskPoster:
     async def _new_topic(self, case_id: int, *, replacing: int | None = None) -> int:
         """A topic for the case (named after it), its card first when it replaces a deleted one."""
         async with self.transactions.reads() as uow:
-            case = await uow.records.case_by_id(case_id)
+            case = await uow.cases.by_id(case_id)
             if replacing is None and case.topic_id is not None:
                 return int(case.topic_id)  # another instance made it meanwhile
-            customer = await uow.records.customer_by_id(case.customer_id)
+            customer = await uow.customers.by_id(case.customer_id)
             name = f"{case.reference} · {customer.first_name or '-'} · {case.category}"
         topic = await self.transport.create_topic(name[:TOPIC_NAME_LIMIT])
         now = self.clock()
@@ -140,8 +140,8 @@ class DeskPoster:
                     "topic_recreated",
                     {"old": replacing, "new": topic},
                 )
-                case = await uow.records.case_by_id(case_id)
-                customer = await uow.records.customer_by_id(case.customer_id)
+                case = await uow.cases.by_id(case_id)
+                customer = await uow.customers.by_id(case.customer_id)
                 card = self.mirror.card_text(case, customer, now)
         if replacing is not None:
             await self.transport.post(card.text, topic, card.rows())

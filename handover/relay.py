@@ -53,8 +53,9 @@ class Relay:
         async def relay(
             uow: UnitOfWork, case: Case, customer: Customer, now: datetime
         ) -> StaffChange:
-            repo = uow.records
-            if staff.update_id is not None and not await repo.claim_update(staff.update_id, now):
+            if staff.update_id is not None and not await uow.conversations.claim_update(
+                staff.update_id, now
+            ):
                 return StaffChange(result=None)  # relayed already
             reply_to = None
             if staff.reply_to is not None:
@@ -128,7 +129,7 @@ class Relay:
         if relayed.telegram_message_id is None:
             return []  # not delivered yet: the copy is made from the edited message
         async with self.transactions.reads() as uow:
-            customer = await uow.records.customer_by_id(relayed.customer_id)
+            customer = await uow.customers.by_id(relayed.customer_id)
         await self.transport.edit_customer_message(
             customer.chat_id, relayed.telegram_message_id, text, caption=staff.kind != "text"
         )
@@ -164,14 +165,13 @@ class Relay:
     async def customer_edited(self, user_id: int, chat_id: int, message_id: int, text: str) -> None:
         """A customer edited a message the desk mirrored: note it under the mirrored copy."""
         async with self.transactions() as uow:
-            repo = uow.records
-            customer = await repo.customer_for_user(user_id)
+            customer = await uow.customers.for_user(user_id)
             if customer is None or customer.desk_case_id is None:
                 return
             desk = uow.desk
             mirrored = await desk.post_mirroring(chat_id, message_id)
             now = self.clock()
-            await repo.record_inbound(
+            await uow.conversations.record_inbound(
                 customer.id, "edit", text, update_id=None, message_id=message_id, now=now
             )
             edited = self.mirror.render(

@@ -20,8 +20,8 @@ from prima.core.roster import Member, Roster
 from prima.core.staff import Origin, StaffVerb, read_staff
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer, to_plain_text
+from prima.storage.cases import UnknownCaseError
 from prima.storage.models import OPEN
-from prima.storage.repository import UnknownCaseError
 from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
@@ -127,11 +127,10 @@ class SupervisorDesk:
     async def _case(self, reference: str) -> Rendered:
         now = self.clock()
         async with self.transactions.reads() as uow:
-            repo, records = uow.records, uow.escalations
-            case = await repo.case(reference)
-            customer = await repo.customer_by_id(case.customer_id)
-            ladder = await records.ladder_of(case.id)
-            events = (await repo.timeline(case.id))[-TIMELINE_LIMIT:]
+            case = await uow.cases.get(reference)
+            customer = await uow.customers.by_id(case.customer_id)
+            ladder = await uow.escalations.ladder_of(case.id)
+            events = (await uow.timeline.of(case.id))[-TIMELINE_LIMIT:]
         zone = self.policy.zone
         business = self.policy.business_time_between(case.opened_at, now)
         return self._render(
@@ -164,7 +163,7 @@ class SupervisorDesk:
     async def _ack(self, reference: str, actor: str) -> Rendered:
         now = self.clock()
         async with self.transactions() as uow:
-            case = await uow.records.case(reference)
+            case = await uow.cases.get(reference)
             levels = await uow.escalations.acknowledge(case, actor, now)
         if levels:
             logger.info("case %s: escalation level(s) %s acknowledged", reference, levels)
@@ -176,7 +175,7 @@ class SupervisorDesk:
         now = self.clock()
         stop = self.policy.stops_on_takeover
         async with self.transactions() as uow:
-            case = await uow.records.case(reference)
+            case = await uow.cases.get(reference)
             if case.status != OPEN:
                 return self._render("supervisor_taken", reference=reference, state="closed")
             taken = await take(uow, case, actor, now, self.policy)
@@ -192,9 +191,9 @@ class SupervisorDesk:
     async def transcript(self, reference: str) -> Rendered:
         """The case's conversation, latest messages (both sides)."""
         async with self.transactions.reads() as uow:
-            case = await uow.records.case(reference)
+            case = await uow.cases.get(reference)
             since = case.opened_at - timedelta(hours=1)
-            rows = await uow.records.messages_since(case.customer_id, since, TRANSCRIPT_LIMIT)
+            rows = await uow.conversations.messages_since(case.customer_id, since, TRANSCRIPT_LIMIT)
         zone = self.policy.zone
         messages = [
             {

@@ -138,9 +138,9 @@ class Outbox:
 
             async def unreachable(uow: UnitOfWork) -> None:
                 await uow.outbox.mark_failed(message.id, "unreachable", now, retry_at=None)
-                await uow.records.mark_unreachable(message.customer_id, now)
+                await uow.customers.mark_unreachable(message.customer_id, now)
                 if self.mirror is not None:
-                    customer = await uow.records.customer_by_id(message.customer_id)
+                    customer = await uow.customers.by_id(message.customer_id)
                     if customer.desk_case_id is not None:
                         self.mirror.notice(
                             uow.desk,

@@ -25,7 +25,7 @@ def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
 
     async def listing() -> None:
         async with runtime.reads() as uow:
-            for case in await uow.records.cases(
+            for case in await uow.cases.listing(
                 status=None if args.all else OPEN, limit=args.limit
             ):
                 flag = " (person requested)" if case.human_requested else ""
@@ -42,7 +42,7 @@ def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
 def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
     """Resolve a case; its customer is asked for feedback by the running bot's outbox."""
     from handover.casework import Outcome
-    from prima.storage.repository import UnknownCaseError
+    from prima.storage.cases import UnknownCaseError
 
     async def resolve() -> Outcome:
         async with runtime.operator() as operator:

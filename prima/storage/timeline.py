@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from prima.storage.models import CaseEvent
@@ -27,3 +28,10 @@ class Timeline:
         self.session.add(
             CaseEvent(case_id=case_id, at=at, actor=actor, kind=kind, detail=detail or {})
         )
+
+    async def of(self, case_id: int) -> list[CaseEvent]:
+        """The case's events, oldest first."""
+        rows = await self.session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+        return list(rows)

@@ -1,7 +1,7 @@
 """One database transaction and the records it reads and writes.
 
     async with transactions() as uow:      # BEGIN … COMMIT (ROLLBACK when the block raises)
-        case = await uow.records.case(reference)
+        case = await uow.cases.get(reference)
         await uow.escalations.take(case, actor, now, stop_ladder=False)
 
     async with transactions.reads() as uow:  # no transaction of its own: read-only views
@@ -19,25 +19,40 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from prima.storage.cases import CaseRecords
+from prima.storage.conversations import ConversationRecords, ConversationRows
+from prima.storage.customers import CustomerRecords
 from prima.storage.desk_records import DeskRecords
 from prima.storage.escalations import EscalationRecords
 from prima.storage.outbox import OutboxRecords
-from prima.storage.repository import Repository
 from prima.storage.timeline import Timeline
 
 
 class UnitOfWork:
-    """The records of one transaction: customers, conversations and cases (`records`), the
-    messages waiting to be sent (`outbox`), the escalation ladder and timeline
-    (`escalations`), the case timeline (`timeline`), the staff desk's posts and topics
-    (`desk`)."""
+    """The records of one transaction: the customers (`customers`), their conversations and
+    transcripts (`conversations`), their cases (`cases`), the messages waiting to be sent
+    (`outbox`), the escalation ladder (`escalations`), the case timeline (`timeline`), the
+    staff desk's posts and topics (`desk`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     @cached_property
-    def records(self) -> Repository:
-        return Repository(self.session)
+    def customers(self) -> CustomerRecords:
+        return CustomerRecords(self.session, self._conversation_rows)
+
+    @cached_property
+    def conversations(self) -> ConversationRecords:
+        return ConversationRecords(self.session, self._conversation_rows)
+
+    @cached_property
+    def _conversation_rows(self) -> ConversationRows:
+        # A turn reads the conversation row with its customer, and saves the state into it.
+        return {}
+
+    @cached_property
+    def cases(self) -> CaseRecords:
+        return CaseRecords(self.session, self.timeline, self.escalations)
 
     @cached_property
     def outbox(self) -> OutboxRecords:

@@ -18,7 +18,7 @@ from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
 from prima.settings import Settings
 from prima.storage.database import create_engine, sessions
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 
 @dataclass
@@ -28,11 +28,12 @@ class RunningBot:
     database_url: str
 
     @asynccontextmanager
-    async def repository(self) -> AsyncIterator[Repository]:
+    async def reads(self) -> AsyncIterator[UnitOfWork]:
+        """The bot's records, read from its database."""
         engine = create_engine(self.database_url)
         try:
-            async with sessions(engine)() as session:
-                yield Repository(session)
+            async with Transactions(sessions(engine)).reads() as uow:
+                yield uow
         finally:
             await engine.dispose()
 

@@ -101,15 +101,15 @@ async def test_a_full_conversation_for_each_kind(bot: RunningBot, kind: str, lan
     assert reply.button_data() == ["confirm:yes", "confirm:edit"]
     opened = await press(telegram, user, "confirm:yes")
     assert "PRM-" in opened.text
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
         assert case.category == kind
         assert case.reference in opened.text
         wish = case.needs["answers"]["expectation"]
         assert wish in (expectation if expected else complaint)  # asked, or said first
         assert wish in reply.text
         assert case.language == language
-        kinds = [e.kind for e in await repo.timeline(case.id)]
+        kinds = [e.kind for e in await uow.timeline.of(case.id)]
         assert kinds == ["opened"]
 
 
@@ -128,8 +128,8 @@ async def test_a_correction_before_the_case_opens(bot: RunningBot) -> None:
     assert "PEL-9999" in summary.text
     assert "PEL-1234" not in summary.text
     await converse(telegram, user, "ya")
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
         assert case.needs["answers"]["reference"] == "PEL-9999"
 
 
@@ -150,8 +150,8 @@ async def test_status_lists_open_cases_and_feedback_after_resolution(bot: Runnin
     telegram, user = bot.telegram, 6003
     await converse(telegram, user, "Saya mau bicara dengan petugas manusia saja")
     status = await converse(telegram, user, "/status")
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
     assert case.human_requested
     assert case.reference in status.text
     assert "menunggu petugas" in status.text
@@ -170,9 +170,9 @@ async def test_status_lists_open_cases_and_feedback_after_resolution(bot: Runnin
     comment = await press(telegram, user, f"rate:{case.reference}:sangat_puas")
     assert "comment:skip" in comment.button_data()
     await converse(telegram, user, "Petugasnya ramah <b>sekali</b> & cepat")
-    async with bot.repository() as repo:
-        stored = await repo.case(case.reference)
-        feedback = await repo.feedback(stored.id)
+    async with bot.reads() as uow:
+        stored = await uow.cases.get(case.reference)
+        feedback = await uow.cases.feedback(stored.id)
         assert stored.status == "resolved"
         assert feedback is not None
         assert feedback.rating == "sangat_puas"
@@ -218,9 +218,9 @@ async def test_media_is_attached_and_stickers_get_a_friendly_answer(bot: Running
     await converse(telegram, user, "diperbaiki")
     opened = await press(telegram, user, "confirm:yes")
     assert "1 lampiran" in opened.text
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
-        (attachment,) = await repo.attachments(case.id)
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
+        (attachment,) = await uow.cases.attachments(case.id)
         assert (attachment.kind, attachment.file_id, attachment.file_size) == (
             "photo",
             "big",
@@ -251,9 +251,9 @@ async def test_a_blocked_customer_is_marked_unreachable(bot: RunningBot) -> None
     other = await converse(telegram, 6007, "/start")  # others are still served
     assert "Selamat datang" in other.text
     for _ in range(200):
-        async with bot.repository() as repo:
-            customer = await repo.customer_for_user(user)
-            transcript = await repo.transcript(customer.id) if customer else []
+        async with bot.reads() as uow:
+            customer = await uow.customers.for_user(user)
+            transcript = await uow.conversations.transcript(customer.id) if customer else []
         if customer is not None and not customer.reachable:
             break
         await asyncio.sleep(0.05)

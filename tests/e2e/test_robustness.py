@@ -15,7 +15,7 @@ from nlu.server import LocalRasaServer
 from prima.config import ConversationSection, ServiceConfig
 from prima.storage.database import create_engine, sessions
 from prima.storage.models import Case, Message
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import Transactions
 from tests.e2e.conftest import make_runtime, running
 
 pytestmark = pytest.mark.rasa
@@ -40,8 +40,10 @@ def redis_or_none(request: pytest.FixtureRequest) -> Iterator[str | None]:
 async def count(database_url: str, model: type[Case] | type[Message]) -> int:
     engine = create_engine(database_url)
     try:
-        async with sessions(engine)() as session:
-            return await Repository(session).count(model)
+        async with Transactions(sessions(engine)).reads() as uow:
+            if model is Case:
+                return await uow.cases.count()
+            return await uow.conversations.message_count()
     finally:
         await engine.dispose()
 

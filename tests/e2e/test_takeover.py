@@ -78,8 +78,8 @@ async def handed_over(bot: RunningBot) -> tuple[str, int]:
     thread = max(telegram.topics)
     # The card, the customer's words, the bot's answer.
     await telegram.until(lambda: len(telegram.in_topic(STAFF, thread)) >= 3)
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
     return case.reference, thread
 
 
@@ -249,14 +249,14 @@ async def test_handover_take_relay_coach_transfer_release_resolve(desk_bot: Runn
     )
     assert f"rate:{reference}:puas" in rating.button_data()
     await customer_gets(telegram, lambda: telegram.press(CUSTOMER, f"rate:{reference}:puas"))
-    async with desk_bot.repository() as repo:
-        case = await repo.case(reference)
+    async with desk_bot.reads() as uow:
+        case = await uow.cases.get(reference)
         assert case.status == "resolved" and case.resolved_by == "Rina Wulandari"
         assert case.resolution == "AC diganti unit baru" and case.agent_user_id is None
-        feedback = await repo.feedback(case.id)
+        feedback = await uow.cases.feedback(case.id)
         assert feedback is not None and feedback.rating == "puas"
-        kinds = [e.kind for e in await repo.timeline(case.id)]
-        pending = await repo.session.scalars(
+        kinds = [e.kind for e in await uow.timeline.of(case.id)]
+        pending = await uow.session.scalars(
             select(Escalation).where(Escalation.case_id == case.id, Escalation.status == PENDING)
         )
         assert list(pending) == []
@@ -293,8 +293,8 @@ async def test_only_configured_staff_in_the_staff_group(desk_bot: RunningBot) ->
     telegram.staff_says(RINA, -100_999, None, text="/take")
     await asyncio.sleep(0.5)
     assert telegram.sent[-100_999] == []
-    async with desk_bot.repository() as repo:
-        case = await repo.case(reference)
+    async with desk_bot.reads() as uow:
+        case = await uow.cases.get(reference)
         assert case.agent_user_id is None and case.status == "open"
 
 
@@ -335,8 +335,8 @@ async def test_restart_deleted_topic_and_blocked_customer(
         await telegram.until(lambda: len(telegram.in_topic(STAFF, new)) >= 2)
         assert reference in telegram.in_topic(STAFF, new)[0].text
         assert "sudah ada kabar" in telegram.in_topic(STAFF, new)[1].text
-        async with bot.repository() as repo:
-            assert (await repo.case(reference)).topic_id == new
+        async with bot.reads() as uow:
+            assert (await uow.cases.get(reference)).topic_id == new
         relayed = await customer_gets(
             telegram, lambda: telegram.staff_says(RINA, STAFF, new, text="Sudah, sore ini")
         )
@@ -384,8 +384,8 @@ async def test_request_for_a_person_escalates_when_nobody_takes_it(
             lambda: any("menunggu kabar" in m.text for m in telegram.in_topic(STAFF, thread)),
             within=15,
         )
-        async with bot.repository() as repo:
-            case = await repo.session.scalar(select(Case).where(Case.reference == reference))
+        async with bot.reads() as uow:
+            case = await uow.session.scalar(select(Case).where(Case.reference == reference))
             assert case is not None and case.agent_name == "Sari"
 
         # Coaching in block mode: no "send as written"; the customer never gets the words.
@@ -451,8 +451,8 @@ async def test_one_resolve_for_the_desk_and_the_operator(desk_bot: RunningBot) -
         "sedang ditangani",
     )
     assert "Rina Wulandari" in held.text
-    async with desk_bot.repository() as repo:
-        assert (await repo.case(reference)).status == "open"
+    async with desk_bot.reads() as uow:
+        assert (await uow.cases.get(reference)).status == "open"
 
     asked = len(telegram.sent[CUSTOMER])
     async with desk_bot.runtime.operator() as operator:
@@ -460,8 +460,8 @@ async def test_one_resolve_for_the_desk_and_the_operator(desk_bot: RunningBot) -
     assert done.outcome is Outcome.RESOLVED
     rating = (await telegram.wait_for(CUSTOMER, asked + 1))[-1]
     assert f"rate:{reference}:puas" in rating.button_data()
-    async with desk_bot.repository() as repo:
-        case = await repo.case(reference)
+    async with desk_bot.reads() as uow:
+        case = await uow.cases.get(reference)
         assert case.status == "resolved" and case.resolved_by == "operator:ops"
         assert case.agent_user_id is None and case.agent_active_at is None
 

@@ -70,8 +70,8 @@ async def test_a_fully_specified_first_message_is_restated_with_at_most_one_ques
     for expected in lines:
         assert any(expected.casefold() in line for line in facts), (expected, summary.text)
     opened = await press(telegram, user, "confirm:yes")
-    async with bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with bot.reads() as uow:
+        (case,) = await uow.cases.listing()
     assert case.reference in opened.text
     assert case.category == "mechanical"
     answers = case.needs["answers"]
@@ -88,8 +88,8 @@ async def test_a_question_about_a_procedure_gets_the_information_answer_and_no_c
     assert reply.button_data() == ["agent"]
     follow = await converse(telegram, user, "min info harga paket 50 mbps berapa ya sebulan?")
     assert "khusus membantu keluhan" in follow.text
-    async with bot.repository() as repo:
-        assert await repo.cases() == []
+    async with bot.reads() as uow:
+        assert await uow.cases.listing() == []
 
 
 @pytest.fixture
@@ -119,7 +119,7 @@ async def test_two_close_kinds_are_asked_about_with_two_buttons(
     assert "cat:" not in " ".join(chosen.button_data())
     await until_summary(telegram, user, chosen)
     await press(telegram, user, "confirm:yes")
-    async with undecided_bot.repository() as repo:
-        (case,) = await repo.cases()
+    async with undecided_bot.reads() as uow:
+        (case,) = await uow.cases.listing()
     assert case.category == kinds[1]
     assert case.needs["answers"]["description"] == message

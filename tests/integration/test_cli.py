@@ -273,17 +273,17 @@ async def _open_a_case(url: str, reference: str) -> None:
     from prima.core.complaint import Category
     from prima.core.conversation import Draft
     from prima.storage.database import create_engine, migrate, sessions
-    from prima.storage.repository import Repository
+    from prima.storage.unit_of_work import UnitOfWork
 
     engine = create_engine(url)
     try:
         await migrate(engine)
         async with sessions(engine)() as session, session.begin():
-            repo = Repository(session)
+            uow = UnitOfWork(session)
             now = datetime.now(UTC)
-            customer, _ = await repo.customer_and_state(21, 21, "Siti", "id", now)
+            customer, _ = await uow.customers.customer_and_state(21, 21, "Siti", "id", now)
             draft = Draft(Category.SERVICE, 0.9, "complaint_service")
-            await repo.open_case(customer, reference, draft, human_requested=True, now=now)
+            await uow.cases.open(customer, reference, draft, human_requested=True, now=now)
     finally:
         await engine.dispose()
 

@@ -16,7 +16,6 @@ from prima.guards import MemoryGuards
 from prima.storage.database import create_engine, migrate, sessions
 from prima.storage.models import Message
 from prima.storage.outbox import OutboxRecords, Outgoing
-from prima.storage.repository import Repository
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 
@@ -55,7 +54,9 @@ async def test_marks_of_turns_sent_together_share_a_transaction(tmp_path: Path) 
     queued: list[Outgoing] = []
     async with sessions(engine)() as session, session.begin():
         for user in range(20):
-            customer, _ = await Repository(session).customer_and_state(user, user, None, "id", now)
+            customer, _ = await UnitOfWork(session).customers.customer_and_state(
+                user, user, None, "id", now
+            )
             records = OutboxRecords(session)
             message_id = await records.queue_outbound(
                 customer, f"m{user}", [], case_id=None, now=now, lease=None

@@ -16,7 +16,7 @@ from prima.storage.database import create_engine, migrate, sessions
 from prima.storage.desk_records import HELD, DeskRecords, Post
 from prima.storage.models import Case, Customer
 from prima.storage.outbox import OutboxRecords
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
@@ -33,10 +33,10 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 async def a_case(engine: AsyncEngine, user: int = 11, reference: str = "PRM-AAAA") -> int:
     async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(user, user, "Siti", "id", NOW)
+        uow = UnitOfWork(session)
+        customer, _ = await uow.customers.customer_and_state(user, user, "Siti", "id", NOW)
         draft = Draft(Category.SERVICE, 0.9, "complaint_service")
-        case = await repo.open_case(customer, reference, draft, human_requested=True, now=NOW)
+        case = await uow.cases.open(customer, reference, draft, human_requested=True, now=NOW)
         customer.desk_case_id = case.id
         return case.id
 
@@ -103,9 +103,9 @@ async def test_two_posters_never_claim_the_same_post(engine: AsyncEngine) -> Non
 async def test_the_message_mapping_survives_a_new_session(engine: AsyncEngine) -> None:
     case_id = await a_case(engine)
     async with sessions(engine)() as session, session.begin():
-        desk, repo = DeskRecords(session), Repository(session)
+        desk, uow = DeskRecords(session), UnitOfWork(session)
         post = desk.post(case_id, "text", NOW, text="👤 Siti: halo", source=(11, 501))
-        customer = await repo.customer_by_id((await session.get(Case, case_id)).customer_id)  # type: ignore[union-attr]
+        customer = await uow.customers.by_id((await session.get(Case, case_id)).customer_id)  # type: ignore[union-attr]
         relayed = OutboxRecords(session).queue_copy(
             customer,
             (STAFF, 801),

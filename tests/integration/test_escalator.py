@@ -23,7 +23,7 @@ from prima.core.conversation import Draft
 from prima.settings import Settings
 from prima.storage.escalations import EscalationRecords
 from prima.storage.models import CaseEvent, Escalation, Message, Notification
-from prima.storage.repository import Repository
+from prima.storage.unit_of_work import UnitOfWork
 from tests.support.smtp import SmtpServer
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -97,8 +97,8 @@ async def open_case(runtime: Runtime, user: int, category: str = "service") -> s
     policy = runtime.policy()
     now = datetime.now(UTC)
     async with runtime.database() as sessions, sessions() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(user, user, "Siti", "id", now)
+        uow = UnitOfWork(session)
+        customer, _ = await uow.customers.customer_and_state(user, user, "Siti", "id", now)
         draft = Draft(
             Category(category),
             0.9,
@@ -107,7 +107,7 @@ async def open_case(runtime: Runtime, user: int, category: str = "service") -> s
             resolution="refund",
         )
         reference = f"PRM-{user % 10000:04d}"
-        case = await repo.open_case(customer, reference, draft, human_requested=False, now=now)
+        case = await uow.cases.open(customer, reference, draft, human_requested=False, now=now)
         await EscalationRecords(session).schedule(
             case, policy.deadlines(category, now), policy.roles(), policy.fingerprint
         )
@@ -196,10 +196,10 @@ async def test_the_ladder_over_a_holiday_weekend(
 
         async with runtime.database() as sessions:
             async with sessions() as session:
-                repo = Repository(session)
-                case = await repo.case(reference)
+                uow = UnitOfWork(session)
+                case = await uow.cases.get(reference)
                 assert case.escalation_level == 3
-                kinds = [e.kind for e in await repo.timeline(case.id)]
+                kinds = [e.kind for e in await uow.timeline.of(case.id)]
                 assert kinds.count("escalated") == 3 and "acknowledged" in kinds
             desk = runtime.desk(sessions)
             overview = await desk.handle(act("/cases", SARI))
@@ -212,7 +212,7 @@ async def test_the_ladder_over_a_holiday_weekend(
 async def pending_due(runtime: Runtime, reference: str) -> dict[int, datetime]:
     """The case's pending deadlines, office time, to the minute (the clock ticks in tests)."""
     async with runtime.database() as sessions, sessions() as session:
-        case = await Repository(session).case(reference)
+        case = await UnitOfWork(session).cases.get(reference)
         rows = await EscalationRecords(session).ladder_of(case.id)
         return {
             e.level: e.due_at.astimezone(JAKARTA).replace(second=0, microsecond=0)
@@ -234,7 +234,7 @@ async def test_cases_are_rescheduled_when_the_calendar_changes(
         assert (await pending_due(before, reference))[3] == jakarta(3, 23, 10)
         # A case stored before the calendar was part of the fingerprint (the ladder's alone).
         async with before.database() as sessions, sessions() as session, session.begin():
-            case = await Repository(session).case(older)
+            case = await UnitOfWork(session).cases.get(older)
             case.ladder = before.policy().ladder.fingerprint()
 
         # Today's configuration: the defaults, whose cuti bersama close 18, 20, 23, 24 March.
@@ -246,7 +246,7 @@ async def test_cases_are_rescheduled_when_the_calendar_changes(
             due = await pending_due(after, ref)
             assert due == {1: jakarta(3, 17, 13), 2: jakarta(3, 19, 10), 3: jakarta(3, 27, 10)}
         async with after.database() as sessions, sessions() as session:
-            case = await Repository(session).case(reference)
+            case = await UnitOfWork(session).cases.get(reference)
             assert case.ladder == after.policy().fingerprint
 
         # Monday 23 March, when the old calendar had level 3 due: nothing for the Kabiro.
@@ -274,9 +274,9 @@ async def test_after_downtime_each_overdue_level_fires_once_in_order(
     assert len(telegram.sent[SARI]) == 1 and len(telegram.sent[BUDI]) == 1
     assert len(smtp.inbox.to("kabiro@kantor.example")) == 1
     async with runtime.database() as sessions, sessions() as session:
-        repo = Repository(session)
-        case = await repo.case(reference)
-        events = [e for e in await repo.timeline(case.id) if e.kind == "escalated"]
+        uow = UnitOfWork(session)
+        case = await uow.cases.get(reference)
+        events = [e for e in await uow.timeline.of(case.id) if e.kind == "escalated"]
         assert [e.detail["level"] for e in events] == [1, 2, 3]
     # One notice to the customer for the whole catch-up, not one per level.
     assert await count(runtime, Message, Message.direction == "out") == 1
@@ -289,7 +289,7 @@ async def test_resolving_stops_the_ladder(
     with time_machine.travel(jakarta(11, 18, 9), tick=True) as traveller:
         reference = await open_case(runtime, 7003)
         async with runtime.database() as sessions, sessions() as session, session.begin():
-            await Repository(session).resolve_case(reference, "staff", "done", datetime.now(UTC))
+            await UnitOfWork(session).cases.resolve(reference, "staff", "done", datetime.now(UTC))
         traveller.move_to(jakarta(11, 30, 9))
         await pass_once(runtime)
     assert not telegram.sent[SARI]
@@ -385,7 +385,7 @@ async def test_a_supervisors_take_keeps_the_ladder_at_its_pace_by_default(
             taken = await runtime.desk(sessions).handle(act(f"esc:take:{reference}", SARI))
         assert "ditangani oleh Sari" in taken.text and "dihentikan" not in taken.text
         async with runtime.database() as sessions, sessions() as session:
-            case = await Repository(session).case(reference)
+            case = await UnitOfWork(session).cases.get(reference)
         assert case.assigned_to == "Sari"
         assert await count(runtime, Escalation, Escalation.status == "pending") == 2
         traveller.move_to(jakarta(11, 20, 12, 1))  # level 2: two calendar days

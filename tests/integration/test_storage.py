@@ -1,4 +1,5 @@
-"""The repository and migrations on real databases: SQLite and PostgreSQL."""
+"""The database and its migrations on real databases (SQLite and PostgreSQL): the schema, how
+SQLite runs statements and checkpoints, and two dispatchers sharing the outbox."""
 
 from __future__ import annotations
 
@@ -17,12 +18,10 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from prima.core.complaint import Category
-from prima.core.conversation import Attachment, Draft, Rating, State, Step
 from prima.storage.database import async_url, create_engine, current_revision, migrate, sessions
 from prima.storage.models import Base
 from prima.storage.outbox import OutboxRecords
-from prima.storage.repository import Repository, UnknownCaseError, candidate_reference
+from prima.storage.unit_of_work import UnitOfWork
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -55,76 +54,11 @@ async def test_the_migrations_build_exactly_the_models(engine: AsyncEngine) -> N
     await migrate(engine)  # running again is harmless
 
 
-async def test_an_update_is_claimed_once(engine: AsyncEngine) -> None:
-    async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        assert await repo.claim_update(77, NOW)
-        assert not await repo.claim_update(77, NOW)
-    async with sessions(engine)() as session, session.begin():
-        assert not await Repository(session).claim_update(77, NOW)
-
-
-async def test_a_case_with_its_needs_timeline_attachments_and_feedback(
-    engine: AsyncEngine,
-) -> None:
-    draft = Draft(
-        Category.SERVICE,
-        0.93,
-        "complaint_service",
-        answers={"description": "Tagihan dobel", "reference": None},
-        resolution="refund",
-        attachments=(Attachment("photo", file_id="F", file_size=10),),
-    )
-    async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(11, 11, "Siti", "id", NOW)
-        reference = candidate_reference("PRM")
-        case = await repo.open_case(customer, reference, draft, human_requested=False, now=NOW)
-        await repo.add_to_case(reference, customer.id, ["satu lagi"], [], NOW)
-        await repo.request_human(reference, customer.id, NOW)
-        assert await repo.resolve_case(reference, "agent:1", "refunded", NOW) is not None
-        assert await repo.resolve_case(reference, "agent:1", "again", NOW) is None
-        await repo.record_rating(reference, customer.id, Rating.PUAS, NOW)
-        await repo.record_comment(reference, customer.id, "cepat", NOW)
-    async with sessions(engine)() as session:
-        repo = Repository(session)
-        stored = await repo.case(reference)
-        assert stored.needs["need"] == "practical"
-        assert stored.opened_at == NOW  # timezone-aware, in UTC, on both databases
-        assert [e.kind for e in await repo.timeline(case.id)] == [
-            "opened",
-            "information_added",
-            "human_requested",
-            "resolved",
-            "rated",
-            "commented",
-        ]
-        assert [a.file_id for a in await repo.attachments(case.id)] == ["F"]
-        feedback = await repo.feedback(case.id)
-        assert feedback is not None
-        assert (feedback.rating, feedback.comment) == ("puas", "cepat")
-        with pytest.raises(UnknownCaseError):
-            await repo.case(reference, customer_id=customer.id + 1)  # another customer's
-
-
-async def test_the_conversation_state_round_trips(engine: AsyncEngine) -> None:
-    state = State(
-        step=Step.COLLECTING,
-        draft=Draft(Category.MECHANICAL, 0.8, "complaint_mechanical", answers={"item": "AC"}),
-    )
-    async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(12, 12, None, "id", NOW)
-        await repo.save_conversation(customer.id, state, NOW)
-    async with sessions(engine)() as session:
-        loaded, turns = await Repository(session).conversation(customer.id)
-    assert (loaded, turns) == (state, 1)
-
-
 async def test_two_dispatchers_never_claim_the_same_message(engine: AsyncEngine) -> None:
     async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(13, 13, None, "id", NOW)
+        customer, _ = await UnitOfWork(session).customers.customer_and_state(
+            13, 13, None, "id", NOW
+        )
         for number in range(40):
             await OutboxRecords(session).queue_outbound(
                 customer, f"m{number}", [], case_id=None, now=NOW, lease=None
@@ -173,7 +107,7 @@ async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_lo
     await engine.dispose()  # new connections get the function
     async with sessions(engine)() as session, session.begin():
         await session.execute(text("SELECT whose_thread()"))
-        await Repository(session).claim_update(4241, NOW)
+        await UnitOfWork(session).conversations.claim_update(4241, NOW)
     assert threads == [threading.get_ident()]
     transaction = traced[traced.index(("BEGIN IMMEDIATE", threading.get_ident())) :]
     assert [sql.split()[0] for sql, _ in transaction] == ["BEGIN", "SELECT", "INSERT", "COMMIT"]
@@ -191,7 +125,7 @@ async def test_sqlite_statements_run_in_place_and_lock_waits_do_not_block_the_lo
 
     async def write() -> bool:
         async with sessions(engine)() as session, session.begin():
-            return await Repository(session).claim_update(4242, NOW)
+            return await UnitOfWork(session).conversations.claim_update(4242, NOW)
 
     ticker = asyncio.create_task(tick())
     writer = asyncio.create_task(write())
@@ -215,10 +149,10 @@ async def test_sqlite_wal_is_checkpointed_off_the_connection(tmp_path: Path) -> 
         assert (await connection.exec_driver_sql("PRAGMA wal_autocheckpoint")).scalar() == 0
     before = path.stat().st_size
     async with sessions(engine)() as session, session.begin():
-        repo = Repository(session)
-        customer, _ = await repo.customer_and_state(77, 77, "Siti", "id", NOW)
+        uow = UnitOfWork(session)
+        customer, _ = await uow.customers.customer_and_state(77, 77, "Siti", "id", NOW)
         for number in range(300):
-            await repo.record_inbound(
+            await uow.conversations.record_inbound(
                 customer.id, "text", "x" * 4000, update_id=number, message_id=None, now=NOW
             )
     for _ in range(50):  # the checkpointer runs every second
