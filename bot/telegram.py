@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
@@ -30,7 +29,7 @@ from bot.staff_group import TelegramDesk
 from prima.assembly import assembled
 from prima.bootstrap import Runtime
 from prima.core.commands import COMMANDS
-from prima.core.ports import Classifier, Guards, Unreachable
+from prima.core.ports import Classifier, Database, Guards, Unreachable
 from prima.core.staff import DESK_COMMANDS
 
 logger = logging.getLogger(__name__)
@@ -152,7 +151,7 @@ class Serving:
     """The running bot's parts, for the way updates come in (polling or webhook)."""
 
     application: Application  # type: ignore[type-arg]
-    sessions: async_sessionmaker[AsyncSession]
+    database: Database
     guards: Guards
     classifier: Classifier
     service: Conversations
@@ -203,7 +202,7 @@ async def serving(
             jobs = asyncio.create_task(parts.run(stop))
             try:
                 yield Serving(
-                    application, parts.sessions, parts.guards, parts.classifier, parts.service
+                    application, parts.database, parts.guards, parts.classifier, parts.service
                 )
             finally:
                 stop.set()

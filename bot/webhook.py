@@ -15,7 +15,6 @@ from typing import Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 from telegram import Update
 
 from bot.handlers import FailedUpdates
@@ -84,11 +83,6 @@ def webhook_app(bot: Serving, secret: str, path: str, failed: FailedUpdates) -> 
 async def readiness(bot: Serving) -> dict[str, bool]:
     """Each dependency: answers within READY_TIMEOUT seconds?"""
 
-    async def database() -> bool:
-        async with bot.sessions() as session:
-            await session.execute(text("SELECT 1"))
-        return True
-
     async def within(check: Any) -> bool:
         try:
             return bool(await asyncio.wait_for(check(), READY_TIMEOUT))
@@ -98,7 +92,7 @@ async def readiness(bot: Serving) -> dict[str, bool]:
 
     names = ("database", "redis", "nlu")
     results = await asyncio.gather(
-        within(database), within(bot.guards.ping), within(bot.classifier.is_ready)
+        within(bot.database.ping), within(bot.guards.ping), within(bot.classifier.is_ready)
     )
     return dict(zip(names, results, strict=True))
 

@@ -11,19 +11,17 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
 from actions.turns import Conversations
 from handover.front import Desks
 from prima.bootstrap import Runtime
-from prima.core.ports import Classifier, DeskTransport, Guards, Sender
+from prima.core.ports import Classifier, Database, DeskTransport, Guards, Sender
 
 Job = Callable[[asyncio.Event], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
 class Assembly:
-    sessions: async_sessionmaker[AsyncSession]
+    database: Database
     guards: Guards
     classifier: Classifier
     service: Conversations
@@ -76,5 +74,10 @@ async def assembled(
         if escalator and runtime.config.escalation.enabled:
             jobs.append(runtime.escalator(sessions, alerts, mirror).run)
         yield Assembly(
-            sessions, guards, nlu, service, runtime.desks(supervisors, staff), tuple(jobs)
+            runtime.transactions(sessions),
+            guards,
+            nlu,
+            service,
+            runtime.desks(supervisors, staff),
+            tuple(jobs),
         )

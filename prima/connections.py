@@ -97,6 +97,10 @@ class Connections:
         finally:
             await engine.dispose()
 
+    def transactions(self, sessions: async_sessionmaker[AsyncSession]) -> Transactions:
+        """Units of work on the database's sessions (a serving process's readiness pings it)."""
+        return Transactions(sessions)
+
     @asynccontextmanager
     async def reads(self) -> AsyncIterator[UnitOfWork]:
         """A read-only unit of work on the database (`prima cases`)."""

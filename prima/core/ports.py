@@ -176,6 +176,14 @@ class Guards(Protocol):
     async def close(self) -> None: ...
 
 
+class Database(Protocol):
+    """Where the records are kept (`prima.storage.unit_of_work.Transactions`)."""
+
+    async def ping(self) -> bool:
+        """True once the database answers; raises when it cannot."""
+        ...
+
+
 # --- the staff desk's view of cases ------------------------------------------------------------
 
 

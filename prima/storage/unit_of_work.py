@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import cached_property
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from prima.storage.cases import CaseRecords
@@ -86,3 +87,9 @@ class Transactions:
     async def reads(self) -> AsyncIterator[UnitOfWork]:
         async with self.sessions() as session:
             yield UnitOfWork(session)
+
+    async def ping(self) -> bool:
+        """True once the database answers a query; raises when it cannot (readiness)."""
+        async with self.sessions() as session:
+            await session.execute(text("SELECT 1"))
+        return True

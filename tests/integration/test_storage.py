@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from prima.storage.database import async_url, create_engine, current_revision, migrate, sessions
 from prima.storage.models import Base
 from prima.storage.outbox import OutboxRecords
-from prima.storage.unit_of_work import UnitOfWork
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
@@ -40,6 +40,11 @@ def test_urls_get_the_async_driver() -> None:
     assert async_url("postgresql://u@h:5433/db") == "postgresql+asyncpg://u@h:5433/db"
     with pytest.raises(ValueError, match="unsupported"):
         async_url("mysql://h/db")
+
+
+async def test_the_database_answers_a_ping(engine: AsyncEngine) -> None:
+    """What the webhook's readiness asks (an outage: tests/e2e/test_webhook.py)."""
+    assert await Transactions(sessions(engine)).ping()
 
 
 async def test_the_migrations_build_exactly_the_models(engine: AsyncEngine) -> None:
