@@ -132,7 +132,7 @@ class Escalator:
                     records.cancel(item)
                     continue
                 records.fire(item, now)
-                await self.notifications.write(records, item, now)
+                await self.notifications.write(uow, item, now)
                 self._tell_desk(uow, item, now)
                 highest[item.case.id] = item  # claimed lowest level first within a case
                 metrics.ESCALATIONS.labels(str(item.escalation.level)).inc()

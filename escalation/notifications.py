@@ -22,9 +22,10 @@ from prima.core.reply import Button, Reply
 from prima.core.staff import StaffVerb, alert_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
-from prima.storage.escalations import Delivery, Due, EscalationRecords
+from prima.storage.escalations import Due, EscalationRecords
+from prima.storage.notifications import Delivery
 from prima.storage.models import FIRED
-from prima.storage.unit_of_work import Transactions
+from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +67,12 @@ class Notifications:
 
     # --- writing -------------------------------------------------------------------------
 
-    async def write(self, records: EscalationRecords, item: Due, now: datetime) -> None:
+    async def write(self, uow: UnitOfWork, item: Due, now: datetime) -> None:
         """Render the fired level's alert and email, and write one per recipient's channel."""
         level = self.policy.ladder.level(item.escalation.level)
         if not level.recipients:
             logger.warning("escalation level %d has nobody to notify (config)", level.number)
-        context = await self._alert_context(records, item, level, now)
+        context = await self._alert_context(uow.escalations, item, level, now)
         language = self.staff_language
         alert = self.renderer.message(
             language,
@@ -98,9 +99,10 @@ class Notifications:
         email = self.renderer.email(
             language, "escalation", **self.reply_context(language), **context
         )
+        notifications = uow.notifications
         for person in level.recipients:
             if person.telegram is not None:
-                records.notify(
+                notifications.notify(
                     item.escalation,
                     "telegram",
                     str(person.telegram),
@@ -110,7 +112,7 @@ class Notifications:
                     now=now,
                 )
             if person.email is not None:
-                records.notify(
+                notifications.notify(
                     item.escalation,
                     "email",
                     person.email,
@@ -158,12 +160,12 @@ class Notifications:
         """Send the notifications due now, each independently; returns how many were tried."""
         now = self.clock()
         async with self.transactions() as uow:
-            claimed = await uow.escalations.claim_deliveries(now, LEASE, DELIVERY_BATCH)
+            claimed = await uow.notifications.claim_deliveries(now, LEASE, DELIVERY_BATCH)
         if not claimed:
             return 0
         results = await asyncio.gather(*(self._send(d) for d in claimed))
         async with self.transactions() as uow:
-            records = uow.escalations
+            records = uow.notifications
             for delivery, (message_id, error, retry_at, status) in zip(
                 claimed, results, strict=True
             ):

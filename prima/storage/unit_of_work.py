@@ -25,6 +25,7 @@ from prima.storage.conversations import ConversationRecords, ConversationRows
 from prima.storage.customers import CustomerRecords
 from prima.storage.desk_records import DeskRecords
 from prima.storage.escalations import EscalationRecords
+from prima.storage.notifications import NotificationRecords
 from prima.storage.outbox import OutboxRecords
 from prima.storage.timeline import Timeline
 
@@ -32,8 +33,9 @@ from prima.storage.timeline import Timeline
 class UnitOfWork:
     """The records of one transaction: the customers (`customers`), their conversations and
     transcripts (`conversations`), their cases (`cases`), the messages waiting to be sent
-    (`outbox`), the escalation ladder (`escalations`), the case timeline (`timeline`), the
-    staff desk's posts and topics (`desk`)."""
+    (`outbox`), the escalation ladder (`escalations`) and what its levels send
+    (`notifications`), the case timeline (`timeline`), the staff desk's posts and topics
+    (`desk`)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -62,6 +64,10 @@ class UnitOfWork:
     @cached_property
     def escalations(self) -> EscalationRecords:
         return EscalationRecords(self.session)
+
+    @cached_property
+    def notifications(self) -> NotificationRecords:
+        return NotificationRecords(self.session)
 
     @cached_property
     def timeline(self) -> Timeline:
