@@ -35,9 +35,9 @@ from prima.core.ports import SEND_LEASE, CaseLadder, DeskMirror
 from prima.core.reply import Reply
 from prima.core.turn import Incoming
 from prima.rendering import Renderer
+from prima.storage.cases import candidate_reference
 from prima.storage.models import Customer
 from prima.storage.outbox import Outgoing
-from prima.storage.cases import candidate_reference
 from prima.storage.unit_of_work import UnitOfWork
 
 logger = logging.getLogger(__name__)

@@ -23,8 +23,8 @@ from prima.core.staff import StaffVerb, alert_button
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.escalations import Due, EscalationRecords
-from prima.storage.notifications import Delivery
 from prima.storage.models import FIRED
+from prima.storage.notifications import Delivery
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)

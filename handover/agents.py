@@ -23,8 +23,8 @@ from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffSt
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffVerb, desk_button
-from prima.storage.models import OPEN, Case, Customer
 from prima.storage.cases import UnknownCaseError
+from prima.storage.models import OPEN, Case, Customer
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)

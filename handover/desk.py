@@ -22,8 +22,8 @@ from prima.core.ports import CaseLadder, DeskTransport, StaffConversation
 from prima.core.reply import Rendered
 from prima.core.roster import Member, Roster
 from prima.core.staff import StaffInput, StaffVerb
-from prima.storage.models import OPEN, Case
 from prima.storage.cases import UnknownCaseError
+from prima.storage.models import OPEN, Case
 from prima.storage.unit_of_work import Transactions
 
 logger = logging.getLogger(__name__)
