@@ -272,7 +272,7 @@ class StaffChange:
     result: Any = None
 
 
-# A staff action's change to a case, in the conversation's transaction: (repository, case,
+# A staff action's change to a case, in the conversation's transaction: (unit of work, case,
 # customer, now) -> what changed. Typed with storage's records once storage hands them out.
 StaffStep = Callable[[Any, Any, Any, datetime], Awaitable[StaffChange]]
 
