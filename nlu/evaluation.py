@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from itertools import cycle, islice
 from pathlib import Path
-from typing import Any
 
 from nlu.baseline import TfidfBaseline, cross_validate_baseline
+from nlu.cross_validation import cross_validate
 from nlu.dataset import (
     Example,
     heldout_examples,
@@ -23,6 +22,8 @@ from nlu.dataset import (
     training_examples,
 )
 from nlu.environment import RasaEnvironment
+from nlu.evaluation_report import headline as headline_text
+from nlu.evaluation_report import markdown
 from nlu.realistic import (
     RealisticScores,
     answer_from_classification,
@@ -30,10 +31,9 @@ from nlu.realistic import (
     realistic_targets,
     score_realistic,
 )
-from nlu.realistic_report import headline_lines, markdown_parts
-from nlu.scores import Scores, complaint_macro_f1_from_report, percentile, score
-from nlu.tables import confusion_table, scores_table
-from nlu.training import NLUProject, TrainingError
+from nlu.realistic_report import headline_lines
+from nlu.scores import percentile, score
+from nlu.training import TrainingError
 from prima.core.complaint import Classification
 from prima.core.ports import Classifier
 
@@ -70,8 +70,7 @@ def run_evaluation(
         flush=True,
     )
     runs = [
-        _cross_validate(env, folds, out_dir / f"cross-validation-{i + 1}")
-        for i in range(cv_repeats)
+        cross_validate(env, folds, out_dir / f"cross-validation-{i + 1}") for i in range(cv_repeats)
     ]
     cross_validation = runs[0] | {
         "repeats": cv_repeats,
@@ -133,9 +132,9 @@ def run_evaluation(
         report["baseline_realistic"] = realistic_scores[1].to_dict()
         extra = headline_lines(*realistic_scores)
     (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
-    headline = _headline(report, extra)
+    headline = headline_text(report, extra)
     (out_dir / "report.md").write_text(
-        _markdown(report, headline, model, baseline, realistic_scores)
+        markdown(report, headline, model, baseline, realistic_scores)
     )
     print(headline)
     print(f"report: {out_dir / 'report.md'}")
@@ -181,134 +180,3 @@ async def _classify_all(
             await client.classify(text)
             latencies.append((time.perf_counter() - started) * 1000)
     return (results, realistic_results), latencies
-
-
-def _cross_validate(env: RasaEnvironment, folds: int, out_dir: Path) -> dict[str, Any]:
-    project = NLUProject()
-    env.require()
-    started = time.monotonic()
-    completed = subprocess.run(
-        [
-            str(env.rasa),
-            "test",
-            "nlu",
-            "--nlu",
-            str(project.data),
-            "--config",
-            str(project.config),
-            "--cross-validation",
-            "--folds",
-            str(folds),
-            "--out",
-            str(out_dir),
-            "--no-plot",
-        ],
-        env=env.subprocess_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        tail = (completed.stdout + completed.stderr).strip().splitlines()[-20:]
-        raise TrainingError("cross-validation failed:\n" + "\n".join(tail))
-    report = json.loads((out_dir / "intent_report.json").read_text())
-    per_intent = {
-        label: {
-            "precision": float(row["precision"]),
-            "recall": float(row["recall"]),
-            "f1": float(row["f1-score"]),
-            "support": int(row["support"]),
-            "confused_with": dict(row.get("confused_with", {})),
-        }
-        for label, row in sorted(report.items())
-        if isinstance(row, dict) and "confused_with" in row
-    }
-    return {
-        "folds": folds,
-        "seconds": round(time.monotonic() - started, 1),
-        "complaint_macro_f1": complaint_macro_f1_from_report(report),
-        "accuracy": float(report.get("accuracy", 0.0)),
-        "macro_f1_all_intents": float(report["macro avg"]["f1-score"]),
-        "per_intent": per_intent,
-    }
-
-
-def _headline(report: dict[str, Any], extra: Sequence[str] = ()) -> str:
-    cv, held, base, lat = (
-        report["cross_validation"],
-        report["heldout"],
-        report["baseline_heldout"],
-        report["latency"],
-    )
-    base_cv = report["baseline_cross_validation"]["complaint_macro_f1_runs"]
-    lines = [
-        "",
-        f"cross-validation ({cv['repeats']}× {cv['folds']}-fold): complaint macro-F1 "
-        f"{_spread(cv['complaint_macro_f1_runs'])}; baseline {_spread(base_cv)}",
-        f"held-out: complaint macro-F1 {held['complaint_macro_f1']:.3f}, "
-        f"accuracy {held['accuracy']:.3f}, fallback rate {held['fallback_rate']:.3f}",
-        f"baseline (TF-IDF + logistic regression) held-out: complaint macro-F1 "
-        f"{base['complaint_macro_f1']:.3f}, accuracy {base['accuracy']:.3f}",
-        f"/model/parse latency over {lat['requests']} requests: p50 {lat['p50_ms']:.1f} ms, "
-        f"p95 {lat['p95_ms']:.1f} ms",
-        *extra,
-    ]
-    lines += [
-        f"target {name}: {'met' if ok else 'MISSED'}" for name, ok in report["targets"].items()
-    ]
-    return "\n".join(lines)
-
-
-def _spread(values: list[float]) -> str:
-    if len(values) == 1:
-        return f"{values[0]:.3f}"
-    return f"{sum(values) / len(values):.3f} (runs {min(values):.3f}–{max(values):.3f})"
-
-
-def _markdown(
-    report: dict[str, Any],
-    headline: str,
-    model: Scores,
-    baseline: Scores,
-    realistic: tuple[RealisticScores, RealisticScores] | None = None,
-) -> str:
-    parts = [
-        "# NLU evaluation report",
-        "",
-        f"Generated {report['generated_at']} by `make nlu-eval` "
-        f"({report['training_examples']} training examples, "
-        f"{report['heldout_examples']} held-out examples"
-        + (f", {report['realistic_examples']} realistic messages" if realistic else "")
-        + ").",
-        "```",
-        headline.strip(),
-        "```",
-        f"## Cross-validation ({report['cross_validation']['folds']}-fold, training data, "
-        "first run)",
-        _cross_validation_table(report["cross_validation"]["per_intent"]),
-        "## Held-out set: Rasa model",
-        scores_table(model),
-        "### Confusion matrix (rows: true intent, columns: predicted)",
-        confusion_table(model),
-        "## Held-out set: baseline (TF-IDF + logistic regression)",
-        scores_table(baseline),
-        "### Confusion matrix",
-        confusion_table(baseline),
-        *(markdown_parts(*realistic) if realistic else []),
-        "",
-    ]
-    return "\n\n".join(parts)
-
-
-def _cross_validation_table(per_intent: dict[str, dict[str, Any]]) -> str:
-    rows = [
-        "| intent | precision | recall | F1 | support | most confused with |",
-        "|---|---|---|---|---|---|",
-    ]
-    for label, s in per_intent.items():
-        confused = ", ".join(f"{name} ({n})" for name, n in list(s["confused_with"].items())[:2])
-        rows.append(
-            f"| {label} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} "
-            f"| {s['support']} | {confused} |"
-        )
-    return "\n".join(rows)

@@ -66,7 +66,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, realistic: list[Example
     monkeypatch.setattr(evaluation, "training_examples", lambda: TRAINING)
     monkeypatch.setattr(evaluation, "heldout_examples", lambda: HELDOUT)
     monkeypatch.setattr(evaluation, "realistic_examples", lambda: realistic)
-    monkeypatch.setattr(evaluation, "_cross_validate", fake_cross_validation)
+    monkeypatch.setattr(evaluation, "cross_validate", fake_cross_validation)
     monkeypatch.setattr(
         evaluation,
         "cross_validate_baseline",

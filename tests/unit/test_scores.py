@@ -1,7 +1,7 @@
 import pytest
 
 from nlu.baseline import TfidfBaseline, cross_validate_baseline
-from nlu.evaluation import _spread
+from nlu.evaluation_report import spread
 from nlu.scores import complaint_macro_f1_from_report, percentile, score
 
 TRUTH = ["complaint_service", "complaint_service", "complaint_mechanical", "greet"]
@@ -62,5 +62,5 @@ def test_the_baseline_learns_and_cross_validates() -> None:
 
 
 def test_spread_of_repeated_runs() -> None:
-    assert _spread([0.85]) == "0.850"
-    assert _spread([0.8, 0.9]) == "0.850 (runs 0.800–0.900)"
+    assert spread([0.85]) == "0.850"
+    assert spread([0.8, 0.9]) == "0.850 (runs 0.800–0.900)"
