@@ -17,6 +17,7 @@ from typing import Any
 from actions.decide import decide, needs_open_cases
 from prima import metrics
 from prima.config import ServiceConfig
+from prima.core.case import candidate_reference
 from prima.core.conversation import State
 from prima.core.decision import (
     AddToCase,
@@ -35,7 +36,6 @@ from prima.core.ports import SEND_LEASE, CaseLadder, DeskMirror
 from prima.core.reply import Reply
 from prima.core.turn import Incoming
 from prima.rendering import Renderer
-from prima.storage.cases import candidate_reference
 from prima.storage.models import Customer
 from prima.storage.outbox import Outgoing
 from prima.storage.unit_of_work import UnitOfWork

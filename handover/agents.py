@@ -18,12 +18,12 @@ from handover.casework import Outcome, Resolver, may_act
 from handover.casework import take as assign
 from handover.mirror import Mirror
 from prima import metrics
+from prima.core.case import UnknownCaseError
 from prima.core.events import AgentChanged
 from prima.core.ports import CaseLadder, StaffChange, StaffConversation, StaffStep
 from prima.core.reply import Button, Rendered
 from prima.core.roster import Member, Role, Roster
 from prima.core.staff import StaffVerb, desk_button
-from prima.storage.cases import UnknownCaseError
 from prima.storage.models import OPEN, Case, Customer
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 

@@ -18,11 +18,11 @@ from handover.coaching import Coach
 from handover.mirror import Mirror
 from handover.relay import Relay
 from prima.config import StaffSection
+from prima.core.case import UnknownCaseError
 from prima.core.ports import CaseLadder, DeskTransport, StaffConversation
 from prima.core.reply import Rendered
 from prima.core.roster import Member, Roster
 from prima.core.staff import StaffInput, StaffVerb
-from prima.storage.cases import UnknownCaseError
 from prima.storage.models import OPEN, Case
 from prima.storage.unit_of_work import Transactions
 

@@ -14,13 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handover.casework import take
+from prima.core.case import UnknownCaseError
 from prima.core.ports import CaseLadder
 from prima.core.reply import Rendered, Reply
 from prima.core.roster import Member, Roster
 from prima.core.staff import Origin, StaffVerb, read_staff
 from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer, to_plain_text
-from prima.storage.cases import UnknownCaseError
 from prima.storage.models import OPEN
 from prima.storage.unit_of_work import Transactions
 

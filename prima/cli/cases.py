@@ -42,7 +42,7 @@ def _cases(runtime: Runtime, args: argparse.Namespace) -> int:
 def _resolve(runtime: Runtime, args: argparse.Namespace) -> int:
     """Resolve a case; its customer is asked for feedback by the running bot's outbox."""
     from handover.casework import Outcome
-    from prima.storage.cases import UnknownCaseError
+    from prima.core.case import UnknownCaseError
 
     async def resolve() -> Outcome:
         async with runtime.operator() as operator:

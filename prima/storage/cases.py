@@ -3,7 +3,6 @@ its reference to its resolution."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from prima.core.case import UnknownCaseError
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
 from prima.core.conversation import Draft, Rating
@@ -24,14 +24,6 @@ _OPEN_CASES = (
     .where(Case.customer_id == bindparam("customer_id"), Case.status == OPEN)
     .order_by(Case.opened_at.desc(), Case.id.desc())
 )
-
-# Case references: no 0/O, 1/I/L, so they read well aloud and on paper.
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-REFERENCE_LENGTH = 4
-
-
-class UnknownCaseError(LookupError):
-    """No case with that reference (for this customer)."""
 
 
 class CaseRecords:
@@ -211,12 +203,6 @@ class CaseRecords:
                 created_at=now,
             )
         )
-
-
-def candidate_reference(prefix: str) -> str:
-    """A random case reference, e.g. `PRM-7K3Q` (uniqueness is checked when a case opens)."""
-    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
-    return f"{prefix}-{code}"
 
 
 def _view(case: Case) -> CaseView:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from prima.core.case import UnknownCaseError, candidate_reference
 from prima.core.complaint import Category
 from prima.core.conversation import Attachment, Draft, Rating
-from prima.storage.cases import UnknownCaseError, candidate_reference
 from prima.storage.database import create_engine, migrate, sessions
 from prima.storage.unit_of_work import Transactions
 
