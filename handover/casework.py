@@ -84,6 +84,7 @@ class Resolver:
             if member is not None and case.agent_user_id is not None and not may_act(case, member):
                 return StaffChange(result=Resolution(Outcome.HELD, case.agent_name))
             await uow.cases.resolve(reference, actor, how, now)
+            await uow.escalations.cancel_pending(case.id)  # its ladder stops too
             logger.info("case %s resolved", reference)
             metrics.CASES_RESOLVED.inc()
             return StaffChange(CaseResolved(reference), result=Resolution(Outcome.RESOLVED))

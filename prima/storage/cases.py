@@ -15,7 +15,6 @@ from prima.core.complaint import Category
 from prima.core.conversation import Attachment as AttachmentData
 from prima.core.conversation import Draft, Rating
 from prima.core.decision import CaseView
-from prima.storage.escalations import EscalationRecords
 from prima.storage.models import OPEN, RESOLVED, Attachment, Case, Customer, Feedback
 from prima.storage.timeline import Timeline
 
@@ -27,15 +26,11 @@ _OPEN_CASES = (
 
 
 class CaseRecords:
-    """Case queries, on the unit of work's session; events go to its timeline, and resolving
-    stops the case's ladder."""
+    """Case queries, on the unit of work's session; events go to its timeline."""
 
-    def __init__(
-        self, session: AsyncSession, timeline: Timeline, ladder: EscalationRecords
-    ) -> None:
+    def __init__(self, session: AsyncSession, timeline: Timeline) -> None:
         self.session = session
         self._timeline = timeline
-        self._ladder = ladder
 
     async def reference_taken(self, reference: str) -> bool:
         found = await self.session.scalar(select(Case.id).where(Case.reference == reference))
@@ -127,7 +122,8 @@ class CaseRecords:
     async def resolve(
         self, reference: str, actor: str, resolution: str | None, now: datetime
     ) -> Case | None:
-        """Mark a case resolved; None if it already was."""
+        """Mark a case resolved, held by nobody; None if it already was. Its ladder is left
+        as it is: stopping it is the resolver's part."""
         case = await self.get(reference)
         if case.status == RESOLVED:
             return None
@@ -137,7 +133,6 @@ class CaseRecords:
         case.agent_user_id = case.agent_name = case.agent_alias = None
         case.agent_active_at = case.quiet_flagged_at = None
         self._event(case, now, actor, "resolved", {"resolution": resolution})
-        await self._ladder.cancel_pending(case.id)  # the ladder stops too
         return case
 
     async def record_rating(

@@ -55,7 +55,7 @@ class UnitOfWork:
 
     @cached_property
     def cases(self) -> CaseRecords:
-        return CaseRecords(self.session, self.timeline, self.escalations)
+        return CaseRecords(self.session, self.timeline)
 
     @cached_property
     def outbox(self) -> OutboxRecords:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bench.fakes.telegram import TOKEN, FakeTelegram
 from bot.escalator_process import run_escalator, telegram_sender
+from handover.casework import Outcome
 from handover.supervisors import StaffAction, staff_action
 from prima.bootstrap import Runtime
 from prima.config import ServiceConfig
@@ -288,8 +289,9 @@ async def test_resolving_stops_the_ladder(
     runtime = make_runtime(tmp_path, telegram, smtp, database_url)
     with time_machine.travel(jakarta(11, 18, 9), tick=True) as traveller:
         reference = await open_case(runtime, 7003)
-        async with runtime.database() as sessions, sessions() as session, session.begin():
-            await UnitOfWork(session).cases.resolve(reference, "staff", "done", datetime.now(UTC))
+        async with runtime.operator() as operator:
+            done = await operator.resolve(reference, "operator:staff", "done", deliver=False)
+        assert done.outcome is Outcome.RESOLVED
         traveller.move_to(jakarta(11, 30, 9))
         await pass_once(runtime)
     assert not telegram.sent[SARI]
