@@ -24,7 +24,7 @@ from prima.core.wording import duration_in_words, needs_view
 from prima.rendering import Renderer
 from prima.storage.escalations import Due, EscalationRecords
 from prima.storage.models import FIRED
-from prima.storage.notifications import Delivery
+from prima.storage.notification_records import Delivery
 from prima.storage.unit_of_work import Transactions, UnitOfWork
 
 logger = logging.getLogger(__name__)

@@ -25,7 +25,7 @@ from prima.storage.conversations import ConversationRecords, ConversationRows
 from prima.storage.customers import CustomerRecords
 from prima.storage.desk_records import DeskRecords
 from prima.storage.escalations import EscalationRecords
-from prima.storage.notifications import NotificationRecords
+from prima.storage.notification_records import NotificationRecords
 from prima.storage.outbox import OutboxRecords
 from prima.storage.timeline import Timeline
 

@@ -1,5 +1,5 @@
-"""Escalation notifications: the messages a fired level sends its people (Telegram or email),
-queued with the transaction that fires it, then claimed, sent and recorded one by one."""
+"""Escalation notification records: the messages a fired level sends its people (Telegram or
+email), queued with the transaction that fires it, then claimed, sent and recorded one by one."""
 
 from __future__ import annotations
 
