@@ -53,7 +53,9 @@ async def take(
     1 for a customer who asked for one)."""
     stop = ladder is not None and ladder.stops_on_takeover
     records = uow.escalations
-    taken = await records.take(case, actor, now, stop_ladder=stop)
+    taken = await records.take(case, actor, now)
+    if taken and stop:
+        await records.cancel_pending(case.id)
     if ladder is not None and not stop:
         deadlines = ladder.deadlines(case.category, case.opened_at)
         await records.schedule(case, deadlines, ladder.roles(), ladder.fingerprint)

@@ -186,15 +186,13 @@ class EscalationRecords:
             self.timeline.add(case.id, now, actor, "acknowledged", {"levels": levels})
         return [row.level for row in rows]
 
-    async def take(self, case: Case, actor: str, now: datetime, *, stop_ladder: bool) -> bool:
-        """Assign the case to `actor`; False if it already was. Stops the ladder if asked."""
+    async def take(self, case: Case, actor: str, now: datetime) -> bool:
+        """Assign the case to `actor`; False if it already was."""
         if case.assigned_to == actor:
             return False
         previous = case.assigned_to
         case.assigned_to, case.assigned_at, case.updated_at = actor, now, now
         self.timeline.add(case.id, now, actor, "taken", {"from": previous})
-        if stop_ladder:
-            await self.cancel_pending(case.id)
         return True
 
     async def overview(self, limit: int) -> list[CaseLine]:

@@ -2,7 +2,7 @@
 
     async with transactions() as uow:      # BEGIN … COMMIT (ROLLBACK when the block raises)
         case = await uow.cases.get(reference)
-        await uow.escalations.take(case, actor, now, stop_ladder=False)
+        await uow.escalations.take(case, actor, now)
 
     async with transactions.reads() as uow:  # no transaction of its own: read-only views
 
