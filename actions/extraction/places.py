@@ -101,6 +101,8 @@ _NAME_AFTER = re.compile(
     r"utara|selatan|barat|timur|north|south|east|west|depan|belakang))"
 )
 _NAME_WORDS = 4
+# How far before a place its name words are looked for (a word, with its spaces).
+_LOOK_BACK = 60
 # Words that may lie between parts of one place ("rumah saya di Bekasi", "Surabaya to Denpasar").
 CONNECTORS = frozenset(
     "saya sy aku gw gue kami ku di daerah kota kab kabupaten wilayah my in at on the ke to".split()
@@ -130,11 +132,11 @@ def _with_name(text: str, span: Span) -> Span:
     floor, sector, door or corridor after it ("Menara BCA lantai 20", "Bintaro sector 9")."""
     start, end = span.start, span.end
     for _ in range(_NAME_WORDS):
-        m = _NAME_BEFORE.search(text, 0, start)
+        m = _NAME_BEFORE.search(text, max(0, start - _LOOK_BACK), start)
         if m is None or m.group(1) in _NOT_NAME_WORDS or m.group(1) in _NOT_PLACES:
             break
         start = m.start(1)
-    if start < span.start and not _INTRODUCED.search(text, 0, start):
+    if start < span.start and not _INTRODUCED.search(text, max(0, start - _LOOK_BACK), start):
         start = span.start  # a capitalised run that opens a sentence is not a name
     for _ in range(_NAME_WORDS):
         m = _NAME_AFTER.match(text, end)

@@ -78,6 +78,7 @@ _COARSE = re.compile(
     rf"(?:ini|lalu|kemarin)|bulan\s+{_MONTH}(?:\s+\d{{4}})?|(?:last|this)\s+(?:week|month|year))"
 )
 # "since <up to four words of what happened> <the time>", no punctuation between.
+_LOOK_BACK = 120  # characters: enough for "since" and four words
 _SINCE_BEFORE = re.compile(r"(?i)\b(sejak|sjk|semenjak|since)(?:\s+[\w'-]+){1,4}\s+$")
 
 
@@ -95,7 +96,7 @@ def find_time(text: str) -> Span | None:
 def _with_since(text: str, run: Span) -> Span:
     """The run from a "sejak"/"since" a few words before it, in the same clause: "since we
     checked in yesterday afternoon", "sejak update tgl 12 November"."""
-    m = _SINCE_BEFORE.search(text, 0, run.start)
+    m = _SINCE_BEFORE.search(text, max(0, run.start - _LOOK_BACK), run.start)
     if m is None or _SINCE.match(run.text):
         return run
     return Span(m.start(1), run.end, text[m.start(1) : run.end])
