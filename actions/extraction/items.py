@@ -12,7 +12,7 @@ from .brands import LINES as _LINES
 from .failing import FAILING as _FAILING
 from .purchases import find_purchases
 from .services import find_services
-from .spans import Span, entity_spans, longest_first, mask, regex_spans
+from .spans import Span, entity_spans, longest_first, mask, regex_spans, word_before
 
 # The commonest things, for when the NLU gave no `item` entity (the full list is Rasa's
 # lookup table, nlu/data/lookups.yml). Longer names first: the alternation takes the first.
@@ -171,7 +171,7 @@ def _with_brand(text: str, span: Span, stops: Sequence[Span] = ()) -> Span:
     Never into one of the `stops` (the places the NLU found)."""
     start, end = span.start, span.end
     for _ in range(2):
-        before = re.search(r"([\w-]+)\s+$", text[:start])
+        before = word_before(text, start)
         word = before.group(1).casefold() if before else ""
         if before is None or not (
             word in _PRE_MODIFIERS or word in _VARIANTS or word in _BRANDS - _COMMON_WORDS

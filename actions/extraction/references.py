@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from prima.core.complaint import Entity
 
 from .brands import BRANDS, LINES
-from .spans import Span, entity_spans, longest_first
+from .spans import Span, entity_spans, longest_first, word_before
 
 # The same kinds of token as nlu/data/reference.yml's regexes.
 _UNLABELLED = re.compile(
@@ -52,7 +52,6 @@ _MONEY_LIKE = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
 _PLATE_BEFORE = re.compile(r"(?i)\b(?:plat|nopol|plate)\s*(?:nomor|no\.?)?\s*[A-Z]{0,2}\s*$")
 # A model code is not a reference: "tipe ES-T85", "blender Philips HR2115".
 _MODEL_BEFORE = re.compile(r"(?i)\b(?:tipe|type|model|seri|series)\s*$")
-_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 _DATE_BEFORE = re.compile(r"(?i)\b(?:tgl|tanggal|date|jam|pukul)\.?\s*$")
 
 
@@ -108,7 +107,7 @@ def _is_reference(text: str, span: Span, *, labelled: bool = False) -> bool:
         return False
     if _PHONE_LABEL.search(before) or _MODEL_BEFORE.search(before):
         return False
-    brand = _WORD_BEFORE.search(before)
+    brand = word_before(text, span.start)
     if brand and brand.group(1).casefold() in BRANDS | LINES and not labelled:
         return False
     digits = value.replace("-", "").replace(" ", "")

@@ -18,6 +18,7 @@ FILLER = frozenset(
 )
 _EDGE_PUNCT = " \t\n,.;:!?-–—~*\"'()[]{}…🙏"
 _WORD = re.compile(r"\w[\w'-]*", re.UNICODE)
+_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,12 @@ class Span:
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
+
+
+def word_before(text: str, end: int) -> re.Match[str] | None:
+    """The word right before `end`, with the spaces after it ("AC" in "AC |Daikin"): its
+    group 1; None when `end` follows no space or no word."""
+    return _WORD_BEFORE.search(text[:end])
 
 
 def entity_spans(text: str, entities: Sequence[Entity], name: str) -> list[Span]:
